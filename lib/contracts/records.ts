@@ -1,0 +1,71 @@
+/**
+ * Worker output contracts: one JSON line per scored record, one per failed record, and one
+ * summary per shard. Status tooling reads these; keep them stable and versioned.
+ */
+export const RECORDS_SCHEMA_VERSION = 1;
+
+export interface SourceRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly etag: string;
+  readonly versionId?: string;
+  /** Record index inside the object: 0 for an image, the line or row number for JSONL/CSV. */
+  readonly offset: number;
+}
+
+export interface Prediction {
+  readonly label: string;
+  readonly score: number;
+}
+
+export interface ResultRecord {
+  readonly schemaVersion: typeof RECORDS_SCHEMA_VERSION;
+  readonly recordId: string;
+  readonly batchId: string;
+  readonly shard: number;
+  readonly source: SourceRef;
+  readonly model: { readonly name: string; readonly version: string };
+  /** Top-k predictions, highest score first. */
+  readonly predictions: readonly Prediction[];
+}
+
+/** Why a record could not be scored; stable codes so status tooling can group them. */
+export type ErrorCode =
+  | 'DOWNLOAD_FAILED'
+  | 'EMPTY_OBJECT'
+  | 'TOO_LARGE'
+  | 'UNSUPPORTED_FORMAT'
+  | 'DECODE_FAILED'
+  | 'BAD_SHAPE'
+  | 'BAD_ROW'
+  | 'INFERENCE_FAILED';
+
+export interface ErrorRecord {
+  readonly schemaVersion: typeof RECORDS_SCHEMA_VERSION;
+  readonly recordId: string;
+  readonly batchId: string;
+  readonly shard: number;
+  readonly source: SourceRef;
+  readonly code: ErrorCode;
+  /** Human-readable reason naming what was wrong with the input. */
+  readonly reason: string;
+}
+
+export interface ShardSummary {
+  readonly schemaVersion: typeof RECORDS_SCHEMA_VERSION;
+  readonly batchId: string;
+  readonly shard: number;
+  readonly model: { readonly name: string; readonly version: string };
+  readonly backend: string;
+  readonly counts: { readonly ok: number; readonly failed: number; readonly skipped: number };
+  readonly errorsByCode: Readonly<Partial<Record<ErrorCode, number>>>;
+  readonly timings: {
+    readonly startedAt: string;
+    readonly finishedAt: string;
+    readonly totalMs: number;
+    readonly downloadMs: number;
+    readonly decodeMs: number;
+    readonly inferenceMs: number;
+    readonly writeMs: number;
+  };
+}
