@@ -1,0 +1,188 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BATCHER_ENV } from '../contracts/batcher-env';
+import { RESULTS_PREFIXES } from '../contracts/keys';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const ENTRY = path.join(PROJECT_ROOT, 'lambda', 'batcher', 'handler.ts');
+
+export interface BatchingThresholds {
+  /** A batch closes at this many files... */
+  readonly maxFiles: number;
+  /** ...or this many bytes... */
+  readonly maxBytes: number;
+  /** ...or when its oldest item has waited this long. */
+  readonly maxWait: Duration;
+  /** Files per array-job child. */
+  readonly shardSize: number;
+}
+
+export interface BatcherFunctionProps {
+  readonly queue: sqs.IQueue;
+  readonly inputBucket: s3.IBucket;
+  readonly inputPrefix: string;
+  readonly inputSuffixes: readonly string[];
+  readonly resultsBucket: s3.IBucket;
+  readonly jobQueue: batch.IJobQueue;
+  readonly inferJobDefinition: batch.IJobDefinition;
+  readonly modelName: string;
+  /**
+   * Pinned model version written into manifests.
+   * @default - the champion at job start
+   */
+  readonly modelVersion?: string;
+  readonly thresholds: BatchingThresholds;
+  /**
+   * Messages per invocation.
+   * @default 1000
+   */
+  readonly batchSize?: number;
+  /**
+   * How long the event source gathers messages before invoking.
+   * @default Duration.seconds(20)
+   */
+  readonly batchingWindow?: Duration;
+  /**
+   * Concurrent invocations from the queue (2 is the least SQS event sources allow).
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+  /** @default Duration.seconds(120) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+  /**
+   * CloudWatch namespace of the batcher's metrics.
+   * @default 'GpuBatchInference'
+   */
+  readonly metricsNamespace?: string;
+}
+
+/**
+ * The batcher: consumes the ingest queue, keeps pending items in a DynamoDB buffer, and closes
+ * batches into AWS Batch array jobs. A once-a-minute schedule invokes it too, so batches close
+ * by age when no upload arrives.
+ */
+export class BatcherFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  /** The durable buffer of pending items and batches. */
+  public readonly bufferTable: dynamodb.Table;
+  public readonly ageTrigger: events.Rule;
+  public readonly metricsNamespace: string;
+
+  constructor(scope: Construct, id: string, props: BatcherFunctionProps) {
+    super(scope, id);
+    this.metricsNamespace = props.metricsNamespace ?? 'GpuBatchInference';
+
+    this.bufferTable = new dynamodb.Table(this, 'Buffer', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      // Pending items live only here until their batch is submitted.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const timeout = props.timeout ?? Duration.seconds(120);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: ENTRY,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 512,
+      timeout,
+      logGroup: new logs.LogGroup(this, 'Logs', {
+        retention: logs.RetentionDays.THREE_MONTHS,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      bundling: { minify: true, sourceMap: true, target: 'node24', forceDockerBundling: false },
+      environment: {
+        [BATCHER_ENV.bufferTable]: this.bufferTable.tableName,
+        [BATCHER_ENV.resultsBucket]: props.resultsBucket.bucketName,
+        [BATCHER_ENV.jobQueue]: props.jobQueue.jobQueueArn,
+        [BATCHER_ENV.inferJobDefinition]: props.inferJobDefinition.jobDefinitionArn,
+        [BATCHER_ENV.modelName]: props.modelName,
+        [BATCHER_ENV.modelVersion]: props.modelVersion ?? '',
+        [BATCHER_ENV.inputPrefix]: props.inputPrefix,
+        [BATCHER_ENV.inputSuffixes]: props.inputSuffixes.join(','),
+        [BATCHER_ENV.maxBatchFiles]: String(props.thresholds.maxFiles),
+        [BATCHER_ENV.maxBatchBytes]: String(props.thresholds.maxBytes),
+        [BATCHER_ENV.maxBatchWaitSeconds]: String(props.thresholds.maxWait.toSeconds()),
+        [BATCHER_ENV.shardSize]: String(props.thresholds.shardSize),
+        [BATCHER_ENV.metricsNamespace]: this.metricsNamespace,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    this.function.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: props.batchSize ?? 1000,
+        maxBatchingWindow: props.batchingWindow ?? Duration.seconds(20),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 2,
+      }),
+    );
+
+    this.ageTrigger = new events.Rule(this, 'AgeTrigger', {
+      description:
+        'Closes batches whose oldest item reached the maximum wait, even with no new upload.',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
+
+    this.grantLeastPrivilege(props);
+  }
+
+  private grantLeastPrivilege(props: BatcherFunctionProps): void {
+    this.bufferTable.grantReadWriteData(this.function);
+    props.inputBucket.grantRead(this.function, `${props.inputPrefix}*`);
+    props.resultsBucket.grantReadWrite(this.function, `${RESULTS_PREFIXES.manifests}*`);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['batch:SubmitJob', 'batch:TagResource'],
+        resources: [
+          props.jobQueue.jobQueueArn,
+          // SubmitJob authorises against the definition name with any revision.
+          jobDefinitionAnyRevision(props.inferJobDefinition),
+        ],
+      }),
+    );
+    // ListJobs and DescribeJobs support no resource-level permissions:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['batch:ListJobs', 'batch:DescribeJobs'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'batch:ListJobs and batch:DescribeJobs have no resource-level permissions.',
+    });
+  }
+}
+
+function jobDefinitionAnyRevision(definition: batch.IJobDefinition): string {
+  return Stack.of(definition).formatArn({
+    service: 'batch',
+    resource: 'job-definition',
+    resourceName: `${definition.jobDefinitionName}:*`,
+  });
+}

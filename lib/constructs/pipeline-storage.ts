@@ -1,0 +1,108 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { RESULTS_PREFIXES } from '../contracts/keys';
+
+export interface PipelineStorageProps {
+  /**
+   * Use this existing bucket for inputs.
+   * @default - a new encrypted, private bucket
+   */
+  readonly existingInputBucketName?: string;
+  /**
+   * Use this existing bucket for manifests, results, errors and summaries.
+   * @default - a new encrypted, private bucket
+   */
+  readonly existingResultsBucketName?: string;
+  /**
+   * Use this existing bucket for the model registry and training data. It should be versioned.
+   * @default - a new encrypted, private, versioned bucket
+   */
+  readonly existingModelBucketName?: string;
+  /**
+   * Days after which checkpoints and incomplete multipart uploads are removed.
+   * @default 7
+   */
+  readonly temporaryObjectExpirationDays?: number;
+}
+
+/**
+ * The pipeline's S3 locations: inputs, results (manifests, results, errors, summaries,
+ * checkpoints by prefix) and the model registry with training data. Created buckets are
+ * encrypted, private, SSL-only and retained on stack deletion, because they hold user data.
+ */
+export class PipelineStorage extends Construct {
+  public readonly inputBucket: s3.IBucket;
+  public readonly resultsBucket: s3.IBucket;
+  /** Registry and training data; versioned so no model version can be lost or overwritten. */
+  public readonly modelBucket: s3.IBucket;
+  /** Server access logs of the created buckets. */
+  public readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: PipelineStorageProps = {}) {
+    super(scope, id);
+    const expirationDays = props.temporaryObjectExpirationDays ?? 7;
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...secureBucketDefaults(),
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket itself; logging it into itself would loop.',
+    });
+
+    this.inputBucket = props.existingInputBucketName
+      ? s3.Bucket.fromBucketName(this, 'Input', props.existingInputBucketName)
+      : new s3.Bucket(this, 'Input', {
+          ...secureBucketDefaults(),
+          serverAccessLogsBucket: this.accessLogsBucket,
+          serverAccessLogsPrefix: 'input/',
+          lifecycleRules: [abortIncompleteUploads(expirationDays)],
+        });
+
+    this.resultsBucket = props.existingResultsBucketName
+      ? s3.Bucket.fromBucketName(this, 'Results', props.existingResultsBucketName)
+      : new s3.Bucket(this, 'Results', {
+          ...secureBucketDefaults(),
+          serverAccessLogsBucket: this.accessLogsBucket,
+          serverAccessLogsPrefix: 'results/',
+          lifecycleRules: [
+            abortIncompleteUploads(expirationDays),
+            // Checkpoints only matter while a shard can still be retried.
+            {
+              id: 'expire-checkpoints',
+              prefix: RESULTS_PREFIXES.checkpoints,
+              expiration: Duration.days(expirationDays),
+            },
+          ],
+        });
+
+    this.modelBucket = props.existingModelBucketName
+      ? s3.Bucket.fromBucketName(this, 'Models', props.existingModelBucketName)
+      : new s3.Bucket(this, 'Models', {
+          ...secureBucketDefaults(),
+          versioned: true,
+          serverAccessLogsBucket: this.accessLogsBucket,
+          serverAccessLogsPrefix: 'models/',
+          lifecycleRules: [abortIncompleteUploads(expirationDays)],
+        });
+  }
+}
+
+function secureBucketDefaults(): s3.BucketProps {
+  return {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}
+
+function abortIncompleteUploads(days: number): s3.LifecycleRule {
+  return {
+    id: 'abort-incomplete-uploads',
+    abortIncompleteMultipartUploadAfter: Duration.days(days),
+  };
+}

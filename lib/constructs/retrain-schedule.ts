@@ -1,0 +1,64 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface RetrainScheduleProps {
+  readonly jobQueue: batch.IJobQueue;
+  readonly trainJobDefinition: batch.IJobDefinition;
+  /** EventBridge schedule expression, e.g. `cron(0 3 ? * SUN *)`. */
+  readonly schedule: string;
+  /**
+   * Attempts EventBridge makes to submit the job before the event goes to the dead-letter queue.
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Job name of the scheduled runs.
+   * @default 'scheduled-retrain'
+   */
+  readonly jobName?: string;
+}
+
+/**
+ * Submits the retrain job on a schedule. A submission EventBridge cannot make (throttling, a
+ * deleted queue) is retried, then kept in a dead-letter queue instead of vanishing.
+ */
+export class RetrainSchedule extends Construct {
+  public readonly rule: events.Rule;
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: RetrainScheduleProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the retrain schedule target.',
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      description: 'Starts the scheduled retrain job.',
+      schedule: events.Schedule.expression(props.schedule),
+      targets: [
+        new targets.BatchJob(
+          props.jobQueue.jobQueueArn,
+          props.jobQueue,
+          props.trainJobDefinition.jobDefinitionArn,
+          props.trainJobDefinition,
+          {
+            jobName: props.jobName ?? 'scheduled-retrain',
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: props.retryAttempts ?? 3,
+            maxEventAge: Duration.hours(2),
+          },
+        ),
+      ],
+    });
+  }
+}
