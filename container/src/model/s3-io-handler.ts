@@ -37,6 +37,7 @@ async function loadArtifacts(s3: S3Client, root: S3Location): Promise<tf.io.Mode
   } catch (error) {
     throw new Error(
       `cannot load model from s3://${root.bucket}/${root.key}: ${MODEL_JSON} unreadable (${(error as Error).message})`,
+      { cause: error },
     );
   }
   return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {

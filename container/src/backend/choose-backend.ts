@@ -1,0 +1,48 @@
+/** The TensorFlow.js backends the worker can run on, by the name logged and put in summaries. */
+export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export type Purpose = 'infer' | 'train';
+
+export interface BackendChoice {
+  readonly name: BackendName;
+  /** Why this backend, for the start-up log line. */
+  readonly reason: string;
+}
+
+/**
+ * Which backend to run on: the override when set, else the native bindings when installed (the
+ * container image has tfjs-node-gpu), else wasm for inference (fast, no native library) or cpu
+ * for training (wasm lacks most gradient kernels).
+ */
+export function chooseBackend(
+  purpose: Purpose,
+  override: string | undefined,
+  installed: ReadonlySet<BackendName>,
+): BackendChoice {
+  if (override !== undefined && override !== '') {
+    if (!(BACKENDS as readonly string[]).includes(override)) {
+      throw new Error(`TFJS_BACKEND: '${override}' is not one of ${BACKENDS.join(', ')}`);
+    }
+    const name = override as BackendName;
+    if ((name === 'tfjs-node-gpu' || name === 'tfjs-node') && !installed.has(name)) {
+      throw new Error(
+        `TFJS_BACKEND: ${name} was requested but @tensorflow/${name} is not installed`,
+      );
+    }
+    return { name, reason: 'TFJS_BACKEND override' };
+  }
+  if (installed.has('tfjs-node-gpu'))
+    return { name: 'tfjs-node-gpu', reason: 'native GPU bindings installed' };
+  if (installed.has('tfjs-node'))
+    return { name: 'tfjs-node', reason: 'native CPU bindings installed' };
+  return purpose === 'infer'
+    ? {
+        name: 'wasm',
+        reason: 'no native bindings installed; wasm is the fastest portable backend for inference',
+      }
+    : {
+        name: 'cpu',
+        reason: "no native bindings installed; training needs the cpu backend's gradient kernels",
+      };
+}

@@ -1,0 +1,62 @@
+/** Counting semaphore: at most `limit` holders at a time, waiters served in arrival order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export interface PrefetchOptions {
+  /** Most calls of `fetch` running at once. */
+  readonly concurrency: number;
+  /** Most results fetched ahead of the consumer, which bounds memory. */
+  readonly prefetch: number;
+}
+
+type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/**
+ * Maps items through an async `fetch` with bounded concurrency and bounded read-ahead, yielding
+ * results in input order, so the consumer's work overlaps the next downloads.
+ */
+export async function* orderedPrefetch<T, R>(
+  items: readonly T[],
+  fetch: (item: T) => Promise<R>,
+  options: PrefetchOptions,
+): AsyncGenerator<R> {
+  const semaphore = new Semaphore(Math.max(1, options.concurrency));
+  const window = Math.max(1, options.prefetch);
+  const pending: Promise<Settled<R>>[] = [];
+  let started = 0;
+  const start = (item: T): Promise<Settled<R>> =>
+    semaphore
+      .acquire()
+      .then(() => fetch(item))
+      .then(
+        (value): Settled<R> => ({ ok: true, value }),
+        (error: unknown): Settled<R> => ({ ok: false, error }),
+      )
+      .finally(() => semaphore.release());
+  for (let next = 0; next < items.length; next++) {
+    while (started < items.length && started < next + window) {
+      pending.push(start(items[started++]));
+    }
+    const settled = await pending.shift()!;
+    if (!settled.ok) throw settled.error;
+    yield settled.value;
+  }
+}

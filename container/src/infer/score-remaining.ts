@@ -1,0 +1,147 @@
+import type { ManifestItem } from '../../../lib/contracts/manifest';
+import { RecordError } from './errors';
+import { Download, downloadObject } from './input/download-object';
+import { objectRecords, ObjectRecords, Sample } from './input/object-records';
+import type { PartMeta } from './output/checkpoint-parts';
+import type { CheckpointStore } from './output/checkpoint-store';
+import { PartBuffer } from './output/part-buffer';
+import { errorRecord, resultRecord, ShardContext } from './output/record-builders';
+import { SerialWriter } from './output/serial-writer';
+import { scoreWithBisection } from './pipeline/bisect-score';
+import { orderedPrefetch } from './pipeline/ordered-prefetch';
+import { topK } from './pipeline/top-k';
+import type { ShardRun } from './run-shard';
+import type { StageTimings } from './output/shard-summary';
+
+interface Pending {
+  readonly itemIndex: number;
+  readonly item: ManifestItem;
+  readonly sample: Sample;
+}
+
+/** Stage times, added up while the shard runs. */
+export type MutableStageTimings = { -readonly [K in keyof StageTimings]: StageTimings[K] };
+
+export interface Counters {
+  ok: number;
+  failed: number;
+  itemsDone: number;
+}
+
+export const elapsedSince = (start: number) => performance.now() - start;
+
+/**
+ * Scores the items of one shard not covered by a checkpoint: downloads run ahead with bounded
+ * concurrency, each object is decoded as it arrives, records are scored in mini-batches, and
+ * outputs are checkpointed in parts written in the background. Returns the parts of this
+ * attempt.
+ */
+export async function scoreRemaining(
+  run: ShardRun,
+  context: ShardContext,
+  items: readonly ManifestItem[],
+  start: number,
+  store: CheckpointStore,
+  stages: MutableStageTimings,
+  counters: Counters,
+): Promise<PartMeta[]> {
+  const { options, scorer, model } = run;
+  const buffer = new PartBuffer(start);
+  const writer = new SerialWriter();
+  const written: PartMeta[] = [];
+  let pending: Pending[] = [];
+  let decodedThrough = start;
+  const labels = model.metadata.labels;
+
+  const fail = (pendingRecord: Omit<Pending, 'sample'>, offset: number, error: RecordError) => {
+    counters.failed++;
+    buffer.addError(
+      pendingRecord.itemIndex,
+      errorRecord(context, pendingRecord.item, offset, error.code, error.message),
+    );
+  };
+
+  const scoreBatch = async (batch: readonly Pending[]) => {
+    const began = performance.now();
+    const outcome = await scoreWithBisection(batch, (part) =>
+      scorer.score(part.map((entry) => entry.sample.input)),
+    );
+    stages.inferenceMs += elapsedSince(began);
+    for (const { sample: entry, scores } of outcome.scored) {
+      try {
+        const predictions = topK(scores, labels, options.topK);
+        counters.ok++;
+        buffer.addResult(
+          entry.itemIndex,
+          resultRecord(context, entry.item, entry.sample.offset, predictions),
+        );
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
+        fail(entry, entry.sample.offset, error);
+      }
+    }
+    for (const { sample: entry, reason } of outcome.failed) {
+      fail(
+        entry,
+        entry.sample.offset,
+        new RecordError('INFERENCE_FAILED', `model call failed: ${reason}`),
+      );
+    }
+  };
+
+  const cut = async (endItem: number) => {
+    const part = buffer.take(endItem);
+    written.push(part.meta);
+    await writer.submit(async () => {
+      const began = performance.now();
+      await store.writePart(part);
+      stages.writeMs += elapsedSince(began);
+    });
+  };
+
+  // Items before the first unscored record are complete: a part may end there.
+  const completeThrough = () => (pending.length > 0 ? pending[0].itemIndex : decodedThrough);
+
+  const downloads = orderedPrefetch(
+    items.slice(start).map((item, i) => ({ item, itemIndex: start + i })),
+    async (entry): Promise<{ itemIndex: number; item: ManifestItem; download: Download }> => {
+      const began = performance.now();
+      const download = await downloadObject(run.s3, entry.item, options.maxObjectBytes);
+      stages.downloadMs += elapsedSince(began);
+      return { ...entry, download };
+    },
+    options,
+  );
+
+  for await (const { itemIndex, item, download } of downloads) {
+    const began = performance.now();
+    const records: ObjectRecords = download.failure
+      ? { samples: [], failures: [{ offset: 0, ...download.failure }], skipped: 0 }
+      : objectRecords(item.key, download.bytes, model.metadata.input, {
+          maxPixels: options.maxImagePixels,
+        });
+    stages.decodeMs += elapsedSince(began);
+    for (const failure of records.failures) {
+      fail({ itemIndex, item }, failure.offset, new RecordError(failure.code, failure.reason));
+    }
+    buffer.addSkipped(itemIndex, records.skipped);
+    for (const sample of records.samples) {
+      pending.push({ itemIndex, item, sample });
+      if (pending.length >= options.batchSize) {
+        const batch = pending;
+        pending = [];
+        await scoreBatch(batch);
+      }
+    }
+    decodedThrough = itemIndex + 1;
+    counters.itemsDone = completeThrough();
+    if (buffer.recordsBefore(counters.itemsDone) >= options.checkpointRecords) {
+      await cut(counters.itemsDone);
+    }
+  }
+  if (pending.length > 0) await scoreBatch(pending);
+  counters.itemsDone = items.length;
+  await cut(items.length);
+  await writer.drain();
+  return written;
+}

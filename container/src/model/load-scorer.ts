@@ -1,0 +1,89 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import * as tf from '@tensorflow/tfjs';
+import { ModelResolutionError } from '../infer/errors';
+import { s3IOHandler } from './s3-io-handler';
+import type { ResolvedModel } from './resolve-model';
+import { inputShape } from './validate-metadata';
+
+/** Scores mini-batches of flat model inputs; one Float32Array of class scores per input. */
+export interface Scorer {
+  score(inputs: readonly Float32Array[]): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+interface Predictor {
+  predict(input: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+  dispose(): unknown;
+}
+
+async function loadPredictor(model: ResolvedModel, s3: S3Client): Promise<Predictor> {
+  const handler = s3IOHandler(model.url, s3);
+  try {
+    return model.metadata.format === 'graph'
+      ? await tf.loadGraphModel(handler)
+      : await tf.loadLayersModel(handler);
+  } catch (error) {
+    throw new ModelResolutionError(
+      `cannot load ${model.metadata.format} model ${model.metadata.name}@${model.metadata.version} from ${model.url}: ${(error as Error).message}`,
+    );
+  }
+}
+
+function predictor(model: Predictor, shape: readonly number[]) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return async (inputs: readonly Float32Array[]): Promise<Float32Array> => {
+    const flat = new Float32Array(inputs.length * size);
+    inputs.forEach((input, i) => {
+      if (input.length !== size) {
+        throw new Error(`input has ${input.length} values, the model takes ${shape.join('x')}`);
+      }
+      flat.set(input, i * size);
+    });
+    const output = tf.tidy(() => {
+      const predicted = model.predict(tf.tensor(flat, [inputs.length, ...shape]));
+      if (!(predicted instanceof tf.Tensor)) {
+        throw new Error('model has several outputs, expected one');
+      }
+      return predicted;
+    });
+    try {
+      return (await output.data()) as Float32Array;
+    } finally {
+      output.dispose();
+    }
+  };
+}
+
+/**
+ * Loads the resolved model through the s3:// IOHandler and checks, with one warm-up record
+ * (which also compiles the backend's kernels), that it takes the metadata's input shape and
+ * returns one score per label.
+ */
+export async function loadScorer(model: ResolvedModel, s3: S3Client): Promise<Scorer> {
+  const loaded = await loadPredictor(model, s3);
+  const shape = inputShape(model.metadata);
+  const labels = model.metadata.labels.length;
+  const run = predictor(loaded, shape);
+  let warmUp: Float32Array;
+  try {
+    warmUp = await run([new Float32Array(shape.reduce((a, b) => a * b, 1))]);
+  } catch (error) {
+    loaded.dispose();
+    throw new ModelResolutionError(
+      `model ${model.metadata.name}@${model.metadata.version} does not accept input ${shape.join('x')} from its metadata: ${(error as Error).message}`,
+    );
+  }
+  if (warmUp.length !== labels) {
+    loaded.dispose();
+    throw new ModelResolutionError(
+      `model ${model.metadata.name}@${model.metadata.version} returns ${warmUp.length} scores, its metadata has ${labels} labels`,
+    );
+  }
+  return {
+    score: async (inputs) => {
+      const scores = await run(inputs);
+      return inputs.map((_, i) => scores.subarray(i * labels, (i + 1) * labels));
+    },
+    dispose: () => loaded.dispose(),
+  };
+}
