@@ -13,7 +13,8 @@ const IAM5 = 'AwsSolutions-IAM5';
 const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
   {
     // Object keys under one of this pipeline's prefixes, e.g. <Bucket.Arn>/manifests/*.
-    pattern: /^Resource::<[A-Za-z0-9]+\.Arn>\/[A-Za-z0-9_.\/-]*\/\*$/,
+    pattern:
+      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/[A-Za-z0-9_.\/-]*\/\*$/,
     reason:
       "Object-level access is granted on this pipeline's key prefixes (prefix/*) of its own buckets only.",
   },
@@ -24,7 +25,8 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
       'CDK bucket grants name S3 action families (GetObject* for versions and tags); the resources stay prefix-scoped.',
   },
   {
-    pattern: /^Resource::arn:<AWS::Partition>:batch:[^:]*:<AWS::AccountId>:job-definition\/.+:\*$/,
+    pattern:
+      /^Resource::arn:<AWS::Partition>:batch:(<AWS::Region>|[a-z0-9-]+):<AWS::AccountId>:job-definition\/.+:\*$/,
     reason:
       'SubmitJob is authorised per job definition revision; :* allows every revision of this one definition.',
   },

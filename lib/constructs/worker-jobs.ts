@@ -103,7 +103,9 @@ export class WorkerJobs extends Construct {
 
     this.trainRole = new iam.Role(this, 'TrainRole', { assumedBy: ecsTasks() });
     props.modelBucket.grantRead(this.trainRole, `${MODEL_PREFIXES.training}*`);
-    props.modelBucket.grantReadWrite(this.trainRole, `${MODEL_PREFIXES.models}*`);
+    props.modelBucket.grantRead(this.trainRole, `${MODEL_PREFIXES.models}*`);
+    // Put without delete: registry versions are immutable, the history is append-only.
+    props.modelBucket.grantPut(this.trainRole, `${MODEL_PREFIXES.models}*`);
 
     const attempts = props.attempts ?? 3;
     this.inferJobDefinition = this.jobDefinition('Infer', {
