@@ -89,8 +89,10 @@ function parseJson(text: string, spec: FeaturesSpec): ParsedRecords {
     throw new RecordError('DECODE_FAILED', `invalid JSON: ${(error as Error).message}`);
   }
   const out = emptyResult();
-  // A flat array of numbers is one record; any other array is a list of records.
-  const many = Array.isArray(value) && value.some((element) => typeof element !== 'number');
+  // An array holding arrays or objects is a list of records; a flat array is one record.
+  const many =
+    Array.isArray(value) &&
+    value.some((element) => typeof element === 'object' && element !== null);
   const records = many ? (value as unknown[]) : [value];
   records.forEach((record, offset) => collect(offset, () => featuresFromJson(record, spec), out));
   return out;

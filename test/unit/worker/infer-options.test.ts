@@ -1,0 +1,69 @@
+import { UsageError } from '../../../container/src/infer/errors';
+import { parseInferOptions } from '../../../container/src/infer/infer-options';
+
+const env = { MODEL_BUCKET: 'models', RESULTS_BUCKET: 'results' };
+const manifest = ['--manifest', 's3://results/manifests/b1/manifest.json'];
+
+describe('parseInferOptions', () => {
+  it('takes the shard from AWS_BATCH_JOB_ARRAY_INDEX in an array job child', () => {
+    // given the index Batch sets
+    // when / then
+    expect(parseInferOptions(manifest, { ...env, AWS_BATCH_JOB_ARRAY_INDEX: '7' }).shard).toBe(7);
+  });
+
+  it('uses shard 0 for a plain job without array index', () => {
+    // given / when / then
+    expect(parseInferOptions(manifest, env).shard).toBe(0);
+  });
+
+  it('lets --shard override the array index', () => {
+    // given both
+    // when / then
+    expect(
+      parseInferOptions([...manifest, '--shard', '2'], { ...env, AWS_BATCH_JOB_ARRAY_INDEX: '7' })
+        .shard,
+    ).toBe(2);
+  });
+
+  it('reads tunables from flags, --flag=value included, over environment variables', () => {
+    // given a batch size in both and a top-k inline
+    const options = parseInferOptions([...manifest, '--batch-size', '256', '--top-k=5'], {
+      ...env,
+      WORKER_BATCH_SIZE: '8',
+      WORKER_MAX_ERROR_FRACTION: '0.25',
+    });
+    // when / then
+    expect([options.batchSize, options.topK, options.maxErrorFraction]).toEqual([256, 5, 0.25]);
+  });
+
+  it('defaults the results bucket to the manifest bucket', () => {
+    // given no RESULTS_BUCKET
+    // when / then
+    expect(parseInferOptions(manifest, { MODEL_BUCKET: 'models' }).resultsBucket).toBe('results');
+  });
+
+  it('names every bad input in one UsageError', () => {
+    // given no manifest, a bad batch size, an unknown flag and no model bucket
+    // when
+    const parse = () => parseInferOptions(['--batch-size', '0', '--fast'], {});
+    // then
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(
+      "infer: unknown argument '--fast'; --manifest: required (s3:// URL of the batch manifest); MODEL_BUCKET: required (bucket of the model registry); --batch-size: expected an integer >= 1, got '0'",
+    );
+  });
+
+  it('rejects an error budget outside 0..1 naming the environment variable', () => {
+    // given / when / then
+    expect(() => parseInferOptions(manifest, { ...env, WORKER_MAX_ERROR_FRACTION: '1.5' })).toThrow(
+      "WORKER_MAX_ERROR_FRACTION: expected a number in 0..1, got '1.5'",
+    );
+  });
+
+  it('rejects a manifest that is not an s3:// URL', () => {
+    // given / when / then
+    expect(() => parseInferOptions(['--manifest', '/tmp/m.json'], env)).toThrow(
+      /--manifest: not an s3:\/\/ URL/,
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import { parseRecords } from '../../../container/src/infer/input/parse-records';
+
+const spec = { kind: 'features' as const, size: 3, names: ['a', 'b', 'c'] };
+const unnamed = { kind: 'features' as const, size: 3 };
+const values = (parsed: ReturnType<typeof parseRecords>) =>
+  parsed.records.map((record) => [record.offset, Array.from(record.values)]);
+
+describe('parseRecords: JSON', () => {
+  it('reads a flat array of numbers as one record at offset 0', () => {
+    // given / when
+    const parsed = parseRecords('json', '[1, 2, 3]', unnamed);
+    // then
+    expect(values(parsed)).toEqual([[0, [1, 2, 3]]]);
+  });
+
+  it('reads an array of records with the array index as offset, objects by feature name', () => {
+    // given a list mixing an array record and an object record
+    const text = JSON.stringify([[1, 2, 3], { c: 6, b: 5, a: 4 }]);
+    // when
+    const parsed = parseRecords('json', text, spec);
+    // then
+    expect(values(parsed)).toEqual([
+      [0, [1, 2, 3]],
+      [1, [4, 5, 6]],
+    ]);
+  });
+
+  it('fails a record of the wrong length as BAD_SHAPE and keeps the others', () => {
+    // given a list whose second record has two features
+    const parsed = parseRecords('json', '[[1,2,3],[1,2],[7,8,9]]', unnamed);
+    // then
+    expect(values(parsed).map(([offset]) => offset)).toEqual([0, 2]);
+    expect(parsed.failures).toEqual([
+      { offset: 1, code: 'BAD_SHAPE', reason: 'expected 3 features, got 2' },
+    ]);
+  });
+
+  it('names the missing features of an object record', () => {
+    // given an object without b and c
+    const parsed = parseRecords('json', '{"a": 1}', spec);
+    // then
+    expect(parsed.failures[0].reason).toBe('missing features: b, c');
+  });
+
+  it('fails a non-numeric feature naming its index', () => {
+    // given a string among the features
+    const parsed = parseRecords('json', '[1, "x", 3]', unnamed);
+    // then
+    expect(parsed.failures[0]).toEqual({
+      offset: 0,
+      code: 'BAD_SHAPE',
+      reason: 'feature 1 is "x", not a finite number',
+    });
+  });
+
+  it('throws DECODE_FAILED for text that is not JSON', () => {
+    // given / when / then
+    expect(() => parseRecords('json', '{oops', unnamed)).toThrow(/invalid JSON/);
+  });
+});
+
+describe('parseRecords: JSONL', () => {
+  it('uses the line number as offset and counts blank lines as skipped', () => {
+    // given two records around a blank line, with a final newline
+    const parsed = parseRecords('jsonl', '[1,2,3]\n\n[4,5,6]\n', unnamed);
+    // then
+    expect(values(parsed)).toEqual([
+      [0, [1, 2, 3]],
+      [2, [4, 5, 6]],
+    ]);
+    expect(parsed.skipped).toBe(1);
+  });
+
+  it('fails an unparsable line as BAD_ROW with its line number', () => {
+    // given a broken second line
+    const parsed = parseRecords('jsonl', '[1,2,3]\n[1,2\n[4,5,6]', unnamed);
+    // then
+    expect(parsed.records).toHaveLength(2);
+    expect(parsed.failures[0]).toMatchObject({ offset: 1, code: 'BAD_ROW' });
+    expect(parsed.failures[0].reason).toMatch(/^line 1: invalid JSON/);
+  });
+});
+
+describe('parseRecords: CSV', () => {
+  it('maps header columns to feature names in any order', () => {
+    // given a header with an extra id column and features out of order
+    const parsed = parseRecords('csv', 'id,c,a,b\nx,3,1,2\ny,6,4,5\n', spec);
+    // then data rows are offsets 1 and 2 with features in metadata order
+    expect(values(parsed)).toEqual([
+      [1, [1, 2, 3]],
+      [2, [4, 5, 6]],
+    ]);
+  });
+
+  it('reads a headerless file positionally from offset 0', () => {
+    // given numeric rows only, with CRLF line ends
+    const parsed = parseRecords('csv', '1,2,3\r\n4,5,6\r\n', unnamed);
+    // then
+    expect(values(parsed)).toEqual([
+      [0, [1, 2, 3]],
+      [1, [4, 5, 6]],
+    ]);
+  });
+
+  it('fails a row with the wrong number of cells as BAD_ROW naming the row', () => {
+    // given a short second data row
+    const parsed = parseRecords('csv', 'a,b,c\n1,2,3\n4,5\n', spec);
+    // then
+    expect(parsed.failures).toEqual([
+      { offset: 2, code: 'BAD_ROW', reason: 'row 2: expected 3 values, got 2' },
+    ]);
+  });
+
+  it('fails a non-numeric cell as BAD_ROW naming row and column', () => {
+    // given a word in column b
+    const parsed = parseRecords('csv', 'a,b,c\n1,two,3\n', spec);
+    // then
+    expect(parsed.failures[0].reason).toBe("row 1, column 'b': 'two' is not a number");
+  });
+
+  it('throws BAD_SHAPE when the header lacks a named feature', () => {
+    // given a header without c
+    // when / then
+    expect(() => parseRecords('csv', 'a,b\n1,2\n', spec)).toThrow('CSV header lacks features: c');
+  });
+});
