@@ -14,7 +14,7 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
   {
     // Object keys under one of this pipeline's prefixes, e.g. <Bucket.Arn>/manifests/*.
     pattern:
-      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/[A-Za-z0-9_.\/-]*\/\*$/,
+      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/[A-Za-z0-9_./-]*\/\*$/,
     reason:
       "Object-level access is granted on this pipeline's key prefixes (prefix/*) of its own buckets only.",
   },

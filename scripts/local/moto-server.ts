@@ -110,7 +110,9 @@ export async function startEmulator(
     await waitUntilUp(endpoint, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\nmoto_server stderr:\n${stderr}`, { cause: error });
+    throw new Error(`${(error as Error).message}\nmoto_server stderr:\n${stderr}`, {
+      cause: error,
+    });
   }
   await configureForNoDocker(endpoint);
   log(`moto ${MOTO_VERSION} listening on ${endpoint}`);
