@@ -21,7 +21,15 @@ export async function uploadInputs(
 ): Promise<ManifestItem[]> {
   const items: ManifestItem[] = [];
   for (const file of files) {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: file.key, Body: file.body }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: file.key,
+        Body: file.body,
+        // Known up front: without it the SDK treats a Buffer from another realm as a stream.
+        ContentLength: Buffer.byteLength(file.body),
+      }),
+    );
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key }));
     items.push({
       bucket,

@@ -129,6 +129,8 @@ export async function publishDigitsChampion(
   name = 'digits',
   version = 'v0001-fixture',
 ): Promise<ModelMetadata> {
+  // Whichever backend the caller registered (wasm in the worker) must finish loading first.
+  await tf.ready();
   const model = digitsCnn();
   try {
     return await publishModel(s3, bucket, model, {
