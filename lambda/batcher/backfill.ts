@@ -1,0 +1,78 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Location } from '../../lib/contracts/s3-location';
+import type { BatcherContext } from './batcher-context';
+import type { BufferItem } from './buffer-item';
+import { closeBatch } from './close-batch';
+import { finishBatch, FinishOutcome } from './finish-batch';
+import { dedicatedOpenBatch } from './open-batch-source';
+import { filterReason } from './parse-s3-event';
+import { placeItems } from './place-items';
+
+export interface BackfillResult {
+  readonly listed: number;
+  readonly skipped: number;
+  /** Listed objects already in a batch (uploaded after the stack existed, or a repeated backfill). */
+  readonly duplicates: number;
+  readonly batches: readonly { readonly batchId: string; readonly outcome: FinishOutcome }[];
+}
+
+/** S3 listings quote ETags; event notifications do not. Identities must match across both. */
+function unquote(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
+}
+
+/**
+ * Batches the objects already under `prefix` (uploaded before the stack existed) through the
+ * same claim, manifest and submission path as live uploads, in batches of its own that close
+ * at the same thresholds and once the listing ends. Objects already claimed are skipped, so a
+ * repeated or overlapping backfill submits nothing twice. A listing has no version ids: in a
+ * versioned bucket an object is identified by its ETag, as for an unversioned upload.
+ */
+export async function backfillPrefix(
+  location: S3Location,
+  s3: S3Client,
+  ctx: BatcherContext,
+): Promise<BackfillResult> {
+  const filter = { prefix: ctx.config.inputPrefix, suffixes: ctx.config.inputSuffixes };
+  const source = dedicatedOpenBatch(ctx);
+  let listed = 0;
+  let skipped = 0;
+  let duplicates = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: location.bucket,
+        Prefix: location.key,
+        ContinuationToken: token,
+      }),
+    );
+    const items: BufferItem[] = [];
+    for (const object of page.Contents ?? []) {
+      listed += 1;
+      if (!object.Key || filterReason(object.Key, filter)) {
+        skipped += 1;
+        continue;
+      }
+      items.push({
+        bucket: location.bucket,
+        key: object.Key,
+        size: object.Size ?? 0,
+        etag: unquote(object.ETag ?? ''),
+      });
+    }
+    duplicates += (await placeItems(items, ctx, source)).duplicates;
+    token = page.NextContinuationToken;
+  } while (token);
+
+  const batches: { batchId: string; outcome: FinishOutcome }[] = [];
+  for (const batchId of source.opened) {
+    await closeBatch(batchId, 'backfill', ctx);
+    const header = await ctx.store.getBatch(batchId);
+    if (header && header.state !== 'SUBMITTED') {
+      batches.push({ batchId, outcome: await finishBatch(header, ctx) });
+    }
+  }
+  ctx.log.info('backfill done', { location, listed, skipped, duplicates, batches });
+  return { listed, skipped, duplicates, batches };
+}

@@ -1,0 +1,24 @@
+import type { BufferStore } from './buffer-store';
+import type { BatcherConfig } from './config';
+import type { JobSubmitter } from './job-submitter';
+import type { Logger } from './logger';
+import type { ManifestStore } from './manifest-store';
+import type { Metrics } from './metrics';
+
+/** Everything one invocation works with; tests build it around emulator clients. */
+export interface BatcherContext {
+  readonly config: BatcherConfig;
+  readonly store: BufferStore;
+  readonly manifests: ManifestStore;
+  readonly jobs: JobSubmitter;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly now: () => number;
+  /** Names this invocation as the holder of a submit lease. */
+  readonly invocationId: string;
+  /**
+   * Until when a submit lease taken now must hold: past the end of this invocation, so that
+   * nobody takes a batch over from an invocation that might still submit it.
+   */
+  readonly leaseUntil: () => number;
+}

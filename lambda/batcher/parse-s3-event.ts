@@ -1,0 +1,124 @@
+import type { BufferItem, SkipReason } from './buffer-item';
+import { EventParseError } from './errors';
+
+export interface InputFilter {
+  readonly prefix: string;
+  /** Empty accepts every suffix. */
+  readonly suffixes: readonly string[];
+}
+
+export interface SkippedObject {
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
+
+export interface ParsedMessage {
+  readonly items: readonly BufferItem[];
+  readonly skipped: readonly SkippedObject[];
+}
+
+/**
+ * S3 URL-encodes keys in notifications the way HTML forms do: a space becomes '+', everything
+ * else non-safe is percent-encoded UTF-8
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+ */
+export function decodeS3Key(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    throw new EventParseError(`s3.object.key: not valid URL encoding: '${encoded}'`);
+  }
+}
+
+/** Why `key` is not batched under `filter`, or undefined when it is. */
+export function filterReason(key: string, filter: InputFilter): SkipReason | undefined {
+  if (!key.startsWith(filter.prefix)) return 'outside-prefix';
+  if (key.endsWith('/')) return 'folder-marker';
+  if (filter.suffixes.length > 0 && !filter.suffixes.some((suffix) => key.endsWith(suffix))) {
+    return 'suffix-not-accepted';
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field<T>(record: Record<string, unknown>, path: string, check: (v: unknown) => v is T): T {
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    value = isObject(value) ? value[part] : undefined;
+  }
+  if (!check(value)) {
+    throw new EventParseError(`Records[].${path}: missing or of the wrong type`);
+  }
+  return value;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isSize = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function parseRecord(
+  record: unknown,
+  index: number,
+  filter: InputFilter,
+): BufferItem | SkippedObject {
+  if (!isObject(record)) {
+    throw new EventParseError(`Records[${index}]: expected an object`);
+  }
+  try {
+    const eventName = field(record, 'eventName', isString);
+    const bucket = field(record, 's3.bucket.name', isString);
+    const key = decodeS3Key(field(record, 's3.object.key', isString));
+    if (!eventName.startsWith('ObjectCreated:')) {
+      return { reason: 'not-object-created', detail: `${eventName} s3://${bucket}/${key}` };
+    }
+    const reason = filterReason(key, filter);
+    if (reason) return { reason, detail: `s3://${bucket}/${key}` };
+    const versionId = (record.s3 as { object: { versionId?: unknown } }).object.versionId;
+    return {
+      bucket,
+      key,
+      size: field(record, 's3.object.size', isSize),
+      etag: field(record, 's3.object.eTag', isString),
+      ...(isString(versionId) ? { versionId } : {}),
+    };
+  } catch (error) {
+    if (error instanceof EventParseError) {
+      throw new EventParseError(error.message.replace('Records[]', `Records[${index}]`));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Parses one SQS message body holding an S3 event notification. Throws EventParseError naming
+ * what was wrong when the body, or any of its records, is not a valid notification.
+ */
+export function parseS3EventBody(body: string, filter: InputFilter): ParsedMessage {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch (error) {
+    throw new EventParseError(`body: not JSON (${(error as Error).message})`);
+  }
+  if (!isObject(event)) {
+    throw new EventParseError('body: expected a JSON object');
+  }
+  // S3 sends this once when the notification is configured; it names no object.
+  if (event.Event === 's3:TestEvent') {
+    return { items: [], skipped: [{ reason: 'test-event', detail: String(event.Bucket) }] };
+  }
+  if (!Array.isArray(event.Records)) {
+    throw new EventParseError('body.Records: expected an array of S3 event records');
+  }
+  const items: BufferItem[] = [];
+  const skipped: SkippedObject[] = [];
+  event.Records.forEach((record, index) => {
+    const parsed = parseRecord(record, index, filter);
+    if ('reason' in parsed) skipped.push(parsed);
+    else items.push(parsed);
+  });
+  return { items, skipped };
+}

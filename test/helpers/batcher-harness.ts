@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { BatchClient } from '@aws-sdk/client-batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
+import type { BatcherContext } from '../../lambda/batcher/batcher-context';
+import type { BatcherConfig } from '../../lambda/batcher/config';
+import { createBatcherContext } from '../../lambda/batcher/create-context';
+import { routeEvent } from '../../lambda/batcher/route-event';
+import type { BatchThresholds } from '../../lambda/batcher/batch-policy';
+import { createBatchResources, createBufferTable } from './batcher-emulator-resources';
+import { createBucket } from './emulator-resources';
+
+/** Thrown by the crash injector: the invocation "dies" at that request. */
+export class InjectedCrash extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InjectedCrash';
+  }
+}
+
+type AnyClient = DynamoDBClient | S3Client | BatchClient;
+
+/**
+ * Kills an invocation at its Nth AWS request: 'before' the request leaves, or 'after' AWS did
+ * the work but before the caller sees the answer. From then on every request of that
+ * invocation fails too, as nothing runs after a real crash. The emulator does all the work
+ * up to that point.
+ */
+export class CrashInjector {
+  readonly calls: string[] = [];
+  private dead = false;
+
+  constructor(
+    private readonly crashAt?: { readonly index: number; readonly timing: 'before' | 'after' },
+  ) {}
+
+  attach<C extends AnyClient>(client: C): C {
+    (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
+      (next, context) => async (args) => {
+        const index = this.calls.length;
+        this.calls.push(context.commandName ?? 'unknown');
+        if (this.dead) throw new InjectedCrash(`already dead at request ${index}`);
+        if (this.crashAt?.index === index && this.crashAt.timing === 'before') {
+          this.dead = true;
+          throw new InjectedCrash(`crash before request ${index} (${context.commandName})`);
+        }
+        const result = await next(args);
+        if (this.crashAt?.index === index && this.crashAt.timing === 'after') {
+          this.dead = true;
+          throw new InjectedCrash(`crash after request ${index} (${context.commandName})`);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'crashInjector', override: true },
+    );
+    return client;
+  }
+}
+
+/**
+ * moto serves requests on threads without per-request locking: a failed TransactWriteItems
+ * even restores a table snapshot. Real DynamoDB and S3 apply each request atomically, so
+ * tests that race invocations serialise single requests to regain that guarantee. The
+ * invocations still interleave freely between requests, which is where the protocol's races
+ * live.
+ */
+export class RequestSerializer {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  attach<C extends AnyClient>(client: C): C {
+    (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
+      (next) => (args) => {
+        const run = this.tail.then(() => next(args));
+        this.tail = run.catch(() => undefined);
+        return run;
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'requestSerializer', override: true },
+    );
+    return client;
+  }
+}
+
+export interface BatcherTestbed {
+  readonly config: BatcherConfig;
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly batch: BatchClient;
+}
+
+export const TEST_THRESHOLDS: BatchThresholds = {
+  maxFiles: 100,
+  maxBytes: 1024 ** 3,
+  maxWaitMs: 300_000,
+};
+
+/** A fresh table and results bucket (and job queue unless shared) for one test. */
+export async function createTestbed(
+  overrides: Partial<BatcherConfig> = {},
+  shared?: { jobQueueArn: string; jobDefinitionArn: string },
+): Promise<BatcherTestbed> {
+  const s3 = s3Client();
+  const dynamo = dynamoClient();
+  const batch = new BatchClient({ maxAttempts: 1 });
+  const [bufferTable, resultsBucket, resources] = await Promise.all([
+    createBufferTable(dynamo),
+    createBucket(s3),
+    shared ?? createBatchResources(batch),
+  ]);
+  return {
+    s3,
+    dynamo,
+    batch,
+    config: {
+      bufferTable,
+      resultsBucket,
+      jobQueue: resources.jobQueueArn,
+      inferJobDefinition: resources.jobDefinitionArn,
+      model: { name: 'digits' },
+      inputPrefix: 'incoming/',
+      inputSuffixes: [],
+      thresholds: TEST_THRESHOLDS,
+      shardSize: 2,
+      metricsNamespace: 'GpuBatchInferenceTest',
+      ...overrides,
+    },
+  };
+}
+
+export interface InvocationOptions {
+  /** Added to the wall clock: lets a test age a batch or outlive a lease. */
+  readonly clockOffsetMs?: number;
+  readonly crash?: CrashInjector;
+  readonly serializer?: RequestSerializer;
+  readonly lines?: string[];
+}
+
+/** Lease of one test invocation; later invocations jump past it with clockOffsetMs. */
+export const TEST_LEASE_MS = 60_000;
+
+/**
+ * A context like the handler's for one invocation, on fresh clients to the emulator (so a
+ * crash injector affects only this invocation).
+ */
+export function invocationContext(
+  bed: BatcherTestbed,
+  options: InvocationOptions = {},
+): BatcherContext {
+  const wrap = <C extends AnyClient>(client: C): C => {
+    options.serializer?.attach(client);
+    options.crash?.attach(client);
+    return client;
+  };
+  const now = () => Date.now() + (options.clockOffsetMs ?? 0);
+  return createBatcherContext(
+    bed.config,
+    {
+      dynamo: wrap(dynamoClient()),
+      s3: wrap(s3Client()),
+      batch: wrap(new BatchClient({ maxAttempts: 1 })),
+    },
+    {
+      invocationId: randomUUID(),
+      now,
+      leaseUntil: () => now() + TEST_LEASE_MS,
+      sink: (line) => options.lines?.push(line),
+      submitRetry: { attempts: 3, baseMs: 1, capMs: 5 },
+    },
+  );
+}
+
+/** Runs the handler's routing in-process, as Lambda would with this event. */
+export function invoke(
+  bed: BatcherTestbed,
+  event: unknown,
+  options: InvocationOptions = {},
+): ReturnType<typeof routeEvent> {
+  return routeEvent(event, invocationContext(bed, options));
+}
+
+export const lambdaContext = (): Context =>
+  ({ awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }) as Context;
