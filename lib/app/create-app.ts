@@ -1,4 +1,4 @@
-import { App, AppProps, Validations } from 'aws-cdk-lib';
+import { App, AppProps, Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolveConfig } from '../config/validate-config';
 import { BatchInferenceStack } from '../stacks/batch-inference-stack';
@@ -13,14 +13,20 @@ export const STACK_NAME = 'GpuBatchInference';
  * Builds the CDK app: reads the `pipeline` context, validates it, adds the stack and runs the
  * cdk-nag AwsSolutions pack on it. Shared by bin/app.ts, the tests and the local demo.
  */
-export function createApp(props: AppProps = {}): { app: App; stack: BatchInferenceStack } {
+export function createApp(
+  props: AppProps = {},
+  env: Environment = {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: process.env.CDK_DEFAULT_REGION,
+  },
+): { app: App; stack: BatchInferenceStack } {
   const app = new App(props);
   const config = resolveConfig(app.node.tryGetContext('pipeline'));
   const stack = new BatchInferenceStack(app, STACK_NAME, {
     config,
     description:
       'Serverless GPU batch inference: S3 -> SQS -> batcher -> AWS Batch GPU jobs, scheduled retraining',
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env,
   });
   acknowledgeJustifiedWildcards(stack);
   acknowledgeCdkProvidedResources(stack);

@@ -26,7 +26,7 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
   },
   {
     pattern:
-      /^Resource::arn:<AWS::Partition>:batch:(<AWS::Region>|[a-z0-9-]+):<AWS::AccountId>:job-definition\/.+:\*$/,
+      /^Resource::arn:<AWS::Partition>:batch:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):job-definition\/.+:\*$/,
     reason:
       'SubmitJob is authorised per job definition revision; :* allows every revision of this one definition.',
   },

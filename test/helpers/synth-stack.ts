@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { PipelineConfig } from '../../lib/config/pipeline-config';
 import { createApp } from '../../lib/app/create-app';
@@ -16,17 +17,28 @@ export interface SynthOptions {
    * @default false
    */
   readonly bundle?: boolean;
+  /**
+   * Account and region, needed by context lookups such as an existing VPC.
+   * @default - environment-agnostic
+   */
+  readonly env?: Environment;
+  /** Extra context values, e.g. cached lookup results. */
+  readonly context?: Record<string, unknown>;
 }
 
 /** Builds the real app (cdk.json context, config validation, cdk-nag) and returns its stack. */
 export function buildStack(options: SynthOptions = {}): BatchInferenceStack {
-  const { stack } = createApp({
-    context: {
-      ...CDK_CONTEXT,
-      ...(options.pipeline ? { pipeline: options.pipeline } : {}),
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+  const { stack } = createApp(
+    {
+      context: {
+        ...CDK_CONTEXT,
+        ...options.context,
+        ...(options.pipeline ? { pipeline: options.pipeline } : {}),
+        ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      },
     },
-  });
+    options.env ?? {},
+  );
   return stack;
 }
 

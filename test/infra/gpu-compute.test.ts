@@ -77,4 +77,52 @@ describe('GpuCompute', () => {
       expect(environment.Properties.ComputeResources).toMatchObject({ Type: 'EC2' });
     }
   });
+
+  it('places jobs in the private subnets of an existing VPC given by id, creating no VPC', () => {
+    // given a VPC id and the lookup result `cdk synth` caches in cdk.context.json
+    const vpcId = 'vpc-0123456789abcdef0';
+    const existing = synthTemplate({
+      pipeline: { vpcId },
+      env: { account: '123456789012', region: 'eu-west-1' },
+      context: {
+        [`vpc-provider:account=123456789012:filter.vpc-id=${vpcId}:region=eu-west-1:returnAsymmetricSubnets=true`]:
+          {
+            vpcId,
+            vpcCidrBlock: '10.1.0.0/16',
+            availabilityZones: [],
+            subnetGroups: [
+              {
+                name: 'Private',
+                type: 'Private',
+                subnets: [
+                  {
+                    subnetId: 'subnet-0aaaaaaaaaaaaaaa1',
+                    cidr: '10.1.0.0/20',
+                    availabilityZone: 'eu-west-1a',
+                    routeTableId: 'rtb-01',
+                  },
+                  {
+                    subnetId: 'subnet-0aaaaaaaaaaaaaaa2',
+                    cidr: '10.1.16.0/20',
+                    availabilityZone: 'eu-west-1b',
+                    routeTableId: 'rtb-02',
+                  },
+                ],
+              },
+            ],
+          },
+      },
+    });
+
+    // then no VPC is created and both compute environments use its subnets
+    existing.resourceCountIs('AWS::EC2::VPC', 0);
+    for (const environment of Object.values(
+      existing.findResources('AWS::Batch::ComputeEnvironment'),
+    )) {
+      expect(environment.Properties.ComputeResources.Subnets).toEqual([
+        'subnet-0aaaaaaaaaaaaaaa1',
+        'subnet-0aaaaaaaaaaaaaaa2',
+      ]);
+    }
+  });
 });
