@@ -144,3 +144,27 @@ export async function publishDigitsChampion(
     model.dispose();
   }
 }
+
+/** A features model published as the champion of `name`, for JSON, JSONL and CSV inputs. */
+export async function publishFeaturesChampion(
+  s3: S3Client,
+  bucket: string,
+  names: readonly string[],
+  labels: readonly string[],
+  name = 'tabular',
+  version = 'v0001-fixture',
+): Promise<ModelMetadata> {
+  await tf.ready();
+  const model = featuresModel(names.length, labels.length);
+  try {
+    return await publishModel(s3, bucket, model, {
+      name,
+      version,
+      input: { kind: 'features', size: names.length, names },
+      labels,
+      champion: true,
+    });
+  } finally {
+    model.dispose();
+  }
+}

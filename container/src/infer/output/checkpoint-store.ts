@@ -65,6 +65,8 @@ export class CheckpointStore {
           Bucket: this.bucket,
           Key: key,
           Body: body,
+          // Given, because the SDK cannot tell an empty part body's length by itself.
+          ContentLength: Buffer.byteLength(body),
           ContentType: contentType,
         }),
       );

@@ -1,0 +1,87 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { s3Client } from '../../../lib/contracts/aws-clients';
+import { resultKeys } from '../../../lib/contracts/keys';
+import { recordId } from '../../../lib/contracts/manifest';
+import { runInferCommand } from '../../../container/src/infer/infer-command';
+import { createBucket } from '../../helpers/emulator-resources';
+import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
+import { mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
+import { publishDigitsChampion } from '../../helpers/worker-model-fixture';
+import { listKeys, readShardOutputs } from '../../helpers/worker-results';
+
+jest.setTimeout(180_000);
+
+const s3 = s3Client();
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+/** The worker as AWS Batch runs it: its own process, started from the CLI entry point. */
+function startWorker(argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'container/src/main.ts', ...argv], {
+    cwd: ROOT,
+    env,
+    stdio: 'ignore',
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 1200; attempt++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('a shard killed midway and run again', () => {
+  it('ends with every record exactly once, resuming after the last checkpoint', async () => {
+    // given a shard of 300 images, every 50th one corrupt, checkpointed every 20 records
+    const models = await createBucket(s3);
+    const inputs = await createBucket(s3);
+    const results = await createBucket(s3);
+    await publishDigitsChampion(s3, models);
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      key: `incoming/${String(i).padStart(3, '0')}.png`,
+      body: i % 50 === 49 ? truncatedPng() : pngOf(mnistDigit(i % 10, Math.floor(i / 10)), 28, 28),
+    }));
+    const items = await uploadInputs(s3, inputs, files);
+    const manifestUrl = await writeManifest(s3, results, 'killed', { name: 'digits' }, items);
+    const argv = ['infer', '--manifest', manifestUrl, '--batch-size', '8'];
+    const env = {
+      ...process.env,
+      MODEL_BUCKET: models,
+      RESULTS_BUCKET: results,
+      WORKER_CHECKPOINT_RECORDS: '20',
+    };
+    const checkpoints = resultKeys.checkpointPrefix('killed', 0);
+
+    // when the worker process is killed (SIGKILL, as a spot reclaim) after its first checkpoint
+    const worker = startWorker(argv, env);
+    const exited = new Promise((done) => worker.once('exit', done));
+    await waitFor(
+      async () => (await listKeys(s3, results, checkpoints)).some((k) => /\d\.json$/.test(k)),
+      'a first checkpoint part',
+    );
+    worker.kill('SIGKILL');
+    await exited;
+    const summaryBeforeRetry = await listKeys(s3, results, 'summaries/');
+    // ...and the shard runs again
+    const lines: string[] = [];
+    const code = await runInferCommand(argv.slice(1), (line) => lines.push(line), env);
+
+    // then the kill happened before the end, the retry resumed, and every record is there once
+    expect(summaryBeforeRetry).toEqual([]);
+    expect(code).toBe(0);
+    expect(lines.find((line) => line.includes('resuming at object'))).toMatch(
+      /resuming at object [1-9]\d* after [1-9]\d* checkpoint parts/,
+    );
+    const outputs = await readShardOutputs(s3, results, 'killed', 0);
+    const ids = [...outputs.results, ...outputs.errors].map((record) => record.recordId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(items.map((item) => recordId(item, 0)).sort());
+    expect(outputs.results.map((r) => r.source.key)).toEqual(
+      files.map((f) => f.key).filter((_, i) => i % 50 !== 49),
+    );
+    expect(outputs.errors).toHaveLength(6);
+    expect(outputs.summary.counts).toEqual({ ok: 294, failed: 6, skipped: 0 });
+  });
+});
