@@ -1,0 +1,232 @@
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import * as tf from '@tensorflow/tfjs';
+import { modelKeys } from '../../../lib/contracts/keys';
+import {
+  ChampionPointer,
+  ModelMetadata,
+  PromotionEvent,
+  REGISTRY_SCHEMA_VERSION,
+} from '../../../lib/contracts/registry';
+import { formatS3Url, joinKey } from '../../../lib/contracts/s3-location';
+import { s3IOHandler } from '../model/s3-io-handler';
+import {
+  NoChampionError,
+  NoEarlierChampionError,
+  VersionExistsError,
+  VersionNotFoundError,
+} from './errors';
+import { asChampion, asEvent, asMetadata } from './registry-records';
+import { rollbackTarget } from './rollback-target';
+import { readJson, writeJson } from './s3-json';
+import { isValidVersionId } from './version-id';
+
+const METADATA_FILE = 'metadata.json';
+const MAX_HISTORY_ATTEMPTS = 100;
+/** Extra, additive file in a version directory: one JSON line per training-data object. */
+export const TRAINING_DATA_FILE = 'training-data.jsonl';
+
+/**
+ * The model registry of one model name in the model bucket (layout in
+ * lib/contracts/registry.ts). Versions are immutable; the champion pointer is the only thing
+ * that moves, and every move is appended to the history.
+ */
+export class ModelRegistry {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+    readonly name: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  versionUrl(version: string): string {
+    return formatS3Url({ bucket: this.bucket, key: modelKeys.version(this.name, version) });
+  }
+
+  /** All versions with metadata, oldest first (version ids sort by creation time). */
+  async listVersions(): Promise<ModelMetadata[]> {
+    const prefix = joinKey(modelKeys.root(this.name), 'versions') + '/';
+    const versions: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const common of page.CommonPrefixes ?? []) {
+        versions.push(common.Prefix!.slice(prefix.length).replace(/\/$/, ''));
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const found = await Promise.all(versions.sort().map((v) => this.findVersion(v)));
+    // A directory without metadata.json is an unfinished write, not a version.
+    return found.filter((m): m is ModelMetadata => m !== undefined);
+  }
+
+  async getVersion(version: string): Promise<ModelMetadata> {
+    const metadata = await this.findVersion(version);
+    if (!metadata) throw new VersionNotFoundError(this.name, version);
+    return metadata;
+  }
+
+  async champion(): Promise<ChampionPointer | undefined> {
+    const key = modelKeys.champion(this.name);
+    const value = await readJson(this.s3, this.bucket, key);
+    return value === undefined ? undefined : asChampion(value, `s3://${this.bucket}/${key}`);
+  }
+
+  async championMetadata(): Promise<ModelMetadata | undefined> {
+    const pointer = await this.champion();
+    return pointer ? this.getVersion(pointer.version) : undefined;
+  }
+
+  async loadLayersModel(version: string): Promise<tf.LayersModel> {
+    return tf.loadLayersModel(s3IOHandler(this.versionUrl(version), this.s3));
+  }
+
+  /**
+   * Stores a new immutable version: model files, then the training-data listing, then
+   * metadata.json by conditional create, so a version is visible only once complete and is
+   * never overwritten.
+   */
+  async registerVersion(
+    model: tf.LayersModel,
+    metadata: ModelMetadata,
+    trainingObjects: readonly object[] = [],
+  ): Promise<ModelMetadata> {
+    if (metadata.name !== this.name) {
+      throw new Error(`metadata.name '${metadata.name}' is not registry model '${this.name}'`);
+    }
+    if (!isValidVersionId(metadata.version)) {
+      throw new Error(`metadata.version '${metadata.version}': use letters, digits, . _ -`);
+    }
+    if (await this.findVersion(metadata.version)) {
+      throw new VersionExistsError(this.name, metadata.version);
+    }
+    const root = modelKeys.version(this.name, metadata.version);
+    await model.save(s3IOHandler(this.versionUrl(metadata.version), this.s3));
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: joinKey(root, TRAINING_DATA_FILE),
+        Body: trainingObjects.map((o) => JSON.stringify(o)).join('\n') + '\n',
+        ContentType: 'application/x-ndjson',
+      }),
+    );
+    const created = await writeJson(
+      this.s3,
+      this.bucket,
+      joinKey(root, METADATA_FILE),
+      metadata,
+      true,
+    );
+    if (!created) throw new VersionExistsError(this.name, metadata.version);
+    return metadata;
+  }
+
+  /** Every promote, reject and rollback event, oldest first. */
+  async history(): Promise<PromotionEvent[]> {
+    const prefix = modelKeys.historyPrefix(this.name);
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.json')));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const events = await Promise.all(
+      keys
+        .sort()
+        .map(async (key) =>
+          asEvent(await readJson(this.s3, this.bucket, key), `s3://${this.bucket}/${key}`),
+        ),
+    );
+    return events;
+  }
+
+  /** Makes `version` the champion unconditionally (the caller has decided) and records why. */
+  async promote(version: string, reason: string): Promise<PromotionEvent> {
+    return this.moveChampion('promote', version, reason);
+  }
+
+  /** Records that `version` was judged and not promoted; the champion stays as it is. */
+  async reject(version: string, reason: string): Promise<PromotionEvent> {
+    await this.getVersion(version);
+    const current = await this.champion();
+    return this.appendEvent({
+      event: 'reject',
+      version,
+      ...(current ? { previousVersion: current.version } : {}),
+      reason,
+    });
+  }
+
+  /** Returns the champion to the one it replaced (see rollbackTarget). */
+  async rollback(reason = 'rollback to the previous champion'): Promise<PromotionEvent> {
+    const current = await this.champion();
+    if (!current) throw new NoChampionError(this.name);
+    const target = rollbackTarget(await this.history(), current.version);
+    if (!target) throw new NoEarlierChampionError(this.name, current.version);
+    return this.moveChampion('rollback', target, reason);
+  }
+
+  /** Makes any earlier version the champion again, recorded as a rollback. */
+  async restore(version: string, reason = `restore version ${version}`): Promise<PromotionEvent> {
+    return this.moveChampion('rollback', version, reason);
+  }
+
+  private async moveChampion(
+    event: 'promote' | 'rollback',
+    version: string,
+    reason: string,
+  ): Promise<PromotionEvent> {
+    await this.getVersion(version);
+    const current = await this.champion();
+    const pointer: ChampionPointer = {
+      schemaVersion: REGISTRY_SCHEMA_VERSION,
+      name: this.name,
+      version,
+      updatedAt: this.clock().toISOString(),
+    };
+    // The pointer is the source of truth, so it is written first; the event then records it.
+    await writeJson(this.s3, this.bucket, modelKeys.champion(this.name), pointer);
+    return this.appendEvent({
+      event,
+      version,
+      ...(current ? { previousVersion: current.version } : {}),
+      reason,
+    });
+  }
+
+  private async appendEvent(
+    fields: Pick<PromotionEvent, 'event' | 'version' | 'previousVersion' | 'reason'>,
+  ): Promise<PromotionEvent> {
+    // History keys sort by time; a clash within one millisecond moves the event 1 ms later.
+    for (let attempt = 0; attempt < MAX_HISTORY_ATTEMPTS; attempt++) {
+      const at = new Date(this.clock().getTime() + attempt).toISOString();
+      const event: PromotionEvent = {
+        schemaVersion: REGISTRY_SCHEMA_VERSION,
+        name: this.name,
+        ...fields,
+        at,
+      };
+      const key = joinKey(modelKeys.historyPrefix(this.name), `${at}-${fields.event}.json`);
+      if (await writeJson(this.s3, this.bucket, key, event, true)) return event;
+    }
+    throw new Error(
+      `model '${this.name}': no free history key after ${MAX_HISTORY_ATTEMPTS} tries`,
+    );
+  }
+
+  private async findVersion(version: string): Promise<ModelMetadata | undefined> {
+    if (!isValidVersionId(version)) return undefined;
+    const key = joinKey(modelKeys.version(this.name, version), METADATA_FILE);
+    const value = await readJson(this.s3, this.bucket, key);
+    return value === undefined ? undefined : asMetadata(value, `s3://${this.bucket}/${key}`);
+  }
+}
