@@ -4,7 +4,7 @@ import { recordId } from '../../../lib/contracts/manifest';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
 import { s3IOHandler } from '../../../container/src/model/s3-io-handler';
 import { createBucket } from '../../helpers/emulator-resources';
-import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
+import { InputFile, uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
 import {
   jpegOf,
   largePng,
@@ -37,13 +37,13 @@ const badFiles = [
   { key: 'incoming/oversized.png', body: largePng(400, 400), code: 'TOO_LARGE' },
 ] as const;
 
-async function setUp(options: { batchSize: number; files?: typeof goodFiles }) {
+async function setUp(options: { batchSize: number }) {
   const models = await createBucket(s3);
   const inputs = await createBucket(s3);
   const results = await createBucket(s3);
   const metadata = await publishDigitsChampion(s3, models);
   // Bad files sit between good ones so mini-batches span them.
-  const files = [...(options.files ?? goodFiles)];
+  const files: InputFile[] = [...goodFiles];
   badFiles.forEach((file, i) => files.splice(3 + i * 5, 0, file));
   const items = await uploadInputs(s3, inputs, files);
   const batchId = `images-${options.batchSize}`;
