@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherContext } from '../../lambda/batcher/batcher-context';
 import type { BatcherConfig } from '../../lambda/batcher/config';
@@ -133,7 +132,14 @@ export interface InvocationOptions {
   readonly clockOffsetMs?: number;
   readonly crash?: CrashInjector;
   readonly serializer?: RequestSerializer;
+  /** Receives the invocation's log and metric lines. */
   readonly lines?: string[];
+  /** Adds faults or interleavings to the invocation's clients. */
+  readonly onClients?: (clients: {
+    readonly dynamo: DynamoDBClient;
+    readonly s3: S3Client;
+    readonly batch: BatchClient;
+  }) => void;
 }
 
 /** Lease of one test invocation; later invocations jump past it with clockOffsetMs. */
@@ -153,21 +159,19 @@ export function invocationContext(
     return client;
   };
   const now = () => Date.now() + (options.clockOffsetMs ?? 0);
-  return createBatcherContext(
-    bed.config,
-    {
-      dynamo: wrap(dynamoClient()),
-      s3: wrap(s3Client()),
-      batch: wrap(new BatchClient({ maxAttempts: 1 })),
-    },
-    {
-      invocationId: randomUUID(),
-      now,
-      leaseUntil: () => now() + TEST_LEASE_MS,
-      sink: (line) => options.lines?.push(line),
-      submitRetry: { attempts: 3, baseMs: 1, capMs: 5 },
-    },
-  );
+  const clients = {
+    dynamo: wrap(dynamoClient()),
+    s3: wrap(s3Client()),
+    batch: wrap(new BatchClient({ maxAttempts: 1 })),
+  };
+  options.onClients?.(clients);
+  return createBatcherContext(bed.config, clients, {
+    invocationId: randomUUID(),
+    now,
+    leaseUntil: () => now() + TEST_LEASE_MS,
+    sink: (line) => options.lines?.push(line),
+    submitRetry: { attempts: 3, baseMs: 1, capMs: 5 },
+  });
 }
 
 /** Runs the handler's routing in-process, as Lambda would with this event. */
@@ -179,5 +183,53 @@ export function invoke(
   return routeEvent(event, invocationContext(bed, options));
 }
 
-export const lambdaContext = (): Context =>
-  ({ awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 }) as Context;
+/** An error shaped like the SDK's for an HTTP failure, e.g. 429 throttling or a 503. */
+export function serviceError(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(`injected ${name}`), {
+    name,
+    $metadata: { httpStatusCode },
+  });
+}
+
+/**
+ * Makes the next `times` requests named `commandName` fail with `error` before they reach the
+ * emulator (Infinity: all of them); counts how many were failed.
+ */
+export function failRequests<C extends AnyClient>(
+  client: C,
+  commandName: string,
+  times: number,
+  error: () => Error,
+): { failed: number } {
+  const state = { failed: 0 };
+  (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName && state.failed < times) {
+        state.failed += 1;
+        throw error();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `fail-${commandName}`, override: true },
+  );
+  return state;
+}
+
+/** Runs `action` to completion just before the first request named `commandName` is sent. */
+export function runBefore<C extends AnyClient>(
+  client: C,
+  commandName: string,
+  action: () => Promise<unknown>,
+): void {
+  let done = false;
+  (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      if (!done && context.commandName === commandName) {
+        done = true;
+        await action();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `before-${commandName}`, override: true },
+  );
+}
