@@ -31,9 +31,18 @@ export class CrashInjector {
   readonly calls: string[] = [];
   private dead = false;
 
+  /** Crash at the request with this index, or at the first request of this command. */
   constructor(
-    private readonly crashAt?: { readonly index: number; readonly timing: 'before' | 'after' },
+    private readonly crashAt?: {
+      readonly index?: number;
+      readonly command?: string;
+      readonly timing: 'before' | 'after';
+    },
   ) {}
+
+  private isCrashPoint(index: number, command: string | undefined): boolean {
+    return this.crashAt?.index === index || this.crashAt?.command === command;
+  }
 
   attach<C extends AnyClient>(client: C): C {
     (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
@@ -41,12 +50,13 @@ export class CrashInjector {
         const index = this.calls.length;
         this.calls.push(context.commandName ?? 'unknown');
         if (this.dead) throw new InjectedCrash(`already dead at request ${index}`);
-        if (this.crashAt?.index === index && this.crashAt.timing === 'before') {
+        const crashHere = this.isCrashPoint(index, context.commandName);
+        if (crashHere && this.crashAt?.timing === 'before') {
           this.dead = true;
           throw new InjectedCrash(`crash before request ${index} (${context.commandName})`);
         }
         const result = await next(args);
-        if (this.crashAt?.index === index && this.crashAt.timing === 'after') {
+        if (crashHere && this.crashAt?.timing === 'after') {
           this.dead = true;
           throw new InjectedCrash(`crash after request ${index} (${context.commandName})`);
         }
@@ -192,21 +202,21 @@ export function serviceError(name: string, httpStatusCode: number): Error {
 }
 
 /**
- * Makes the next `times` requests named `commandName` fail with `error` before they reach the
- * emulator (Infinity: all of them); counts how many were failed.
+ * Makes the next `times` requests named `commandName` fail with `error(n)` (n counting from 0)
+ * before they reach the emulator (Infinity: all of them); counts how many were failed.
  */
 export function failRequests<C extends AnyClient>(
   client: C,
   commandName: string,
   times: number,
-  error: () => Error,
+  error: (n: number) => Error,
 ): { failed: number } {
   const state = { failed: 0 };
   (client.middlewareStack as DynamoDBClient['middlewareStack']).add(
     (next, context) => async (args) => {
       if (context.commandName === commandName && state.failed < times) {
         state.failed += 1;
-        throw error();
+        throw error(state.failed - 1);
       }
       return next(args);
     },

@@ -1,0 +1,95 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { backfillPrefix } from '../../../lambda/batcher/backfill';
+import { submittedBatches } from '../../helpers/batcher-assertions';
+import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
+import { BatcherTestbed, createTestbed, invocationContext } from '../../helpers/batcher-harness';
+import { createBucket } from '../../helpers/emulator-resources';
+
+jest.setTimeout(60_000);
+
+let shared: BatchResources;
+
+beforeAll(async () => {
+  const bed = await createTestbed();
+  shared = await createBatchResources(bed.batch);
+});
+
+/** A bucket holding `keys`, uploaded without any notification: files from before the stack. */
+async function bucketWith(bed: BatcherTestbed, keys: string[]): Promise<string> {
+  const bucket = await createBucket(bed.s3);
+  for (const key of keys) {
+    await bed.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `body of ${key}` }));
+  }
+  return bucket;
+}
+
+const bedWith = (maxFiles: number) =>
+  createTestbed({ thresholds: { maxFiles, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } }, shared);
+
+describe('batcher backfill from a prefix listing', () => {
+  it('submits the objects under a prefix through the same manifest and job path', async () => {
+    // given five objects under incoming/ and one folder marker, from before the stack existed
+    const bed = await bedWith(100);
+    const keys = [
+      'incoming/1.png',
+      'incoming/2 two.png',
+      'incoming/3.png',
+      'incoming/sub/4.png',
+      'incoming/5.png',
+    ];
+    const bucket = await bucketWith(bed, [...keys, 'incoming/sub/']);
+
+    // when the prefix is backfilled
+    const result = await backfillPrefix(
+      { bucket, key: 'incoming/' },
+      bed.s3,
+      invocationContext(bed),
+    );
+
+    // then one batch with the five objects is submitted as one job, the marker skipped
+    expect(result).toMatchObject({ listed: 6, skipped: 1, duplicates: 0 });
+    const batches = await submittedBatches(bed);
+    expect(batches.map((b) => b.manifest.items.map((i) => i.key))).toEqual([[...keys].sort()]);
+    expect(batches.map((b) => b.jobs.length)).toEqual([1]);
+  });
+
+  it('splits a listing larger than max files into several batches', async () => {
+    // given five objects and batches of at most two files
+    const bed = await bedWith(2);
+    const bucket = await bucketWith(bed, [
+      'incoming/a',
+      'incoming/b',
+      'incoming/c',
+      'incoming/d',
+      'incoming/e',
+    ]);
+
+    // when the prefix is backfilled
+    await backfillPrefix({ bucket, key: 'incoming/' }, bed.s3, invocationContext(bed));
+
+    // then three batches of 2, 2 and 1 files are submitted, one job each
+    const batches = await submittedBatches(bed);
+    expect(batches.map((b) => b.manifest.items.length).sort()).toEqual([1, 2, 2]);
+    expect(batches.map((b) => b.jobs.length)).toEqual([1, 1, 1]);
+  });
+
+  it('submits nothing new when the same prefix is backfilled again', async () => {
+    // given a prefix that was backfilled once
+    const bed = await bedWith(100);
+    const bucket = await bucketWith(bed, ['incoming/a', 'incoming/b']);
+    await backfillPrefix({ bucket, key: 'incoming/' }, bed.s3, invocationContext(bed));
+
+    // when it is backfilled again
+    const again = await backfillPrefix(
+      { bucket, key: 'incoming/' },
+      bed.s3,
+      invocationContext(bed),
+    );
+
+    // then both objects are recognised as batched already, and no second job exists
+    expect(again.duplicates).toBe(2);
+    const batches = await submittedBatches(bed);
+    expect(batches.filter((b) => b.manifest.items.length > 0)).toHaveLength(1);
+    expect(batches.flatMap((b) => b.jobs)).toHaveLength(1);
+  });
+});
