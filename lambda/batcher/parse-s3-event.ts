@@ -50,7 +50,7 @@ function field<T>(record: Record<string, unknown>, path: string, check: (v: unkn
     value = isObject(value) ? value[part] : undefined;
   }
   if (!check(value)) {
-    throw new EventParseError(`Records[].${path}: missing or of the wrong type`);
+    throw new EventParseError(`${path}: missing or of the wrong type`);
   }
   return value;
 }
@@ -86,7 +86,7 @@ function parseRecord(
     };
   } catch (error) {
     if (error instanceof EventParseError) {
-      throw new EventParseError(error.message.replace('Records[]', `Records[${index}]`));
+      throw new EventParseError(`Records[${index}].${error.message}`);
     }
     throw error;
   }
