@@ -1,14 +1,70 @@
+import { s3Client } from '../../../lib/contracts/aws-clients';
+import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
+import { WORKER_ENV } from '../../../lib/contracts/job-contract';
+import { joinKey } from '../../../lib/contracts/s3-location';
+import { selectBackend } from '../backend/select-backend';
+import { log as defaultLog } from '../log';
+import { TrainConfigError } from './errors';
+import { registerFastCpuKernels } from './fast-cpu-kernels';
+import { runTraining } from './run-training';
+import { parseFlags } from './training-config';
+
+/** Where a model's labelled data lives unless TRAINING_PREFIX says otherwise. */
+export function defaultTrainingPrefix(modelName: string): string {
+  return joinKey(MODEL_PREFIXES.training, modelName) + '/';
+}
+
 /**
- * `train --model <name>`: the retrain job's entry point (TRAIN_COMMAND in
- * lib/contracts/job-contract.ts). Returns the process exit code.
+ * `train --model <name> [--epochs N ...]` (TRAIN_COMMAND in lib/contracts/job-contract.ts),
+ * run by the EventBridge schedule or by hand. Returns the exit code: 0 when a version was
+ * trained (promoted or rejected by the gate), 1 when the run failed (the registry is then
+ * unchanged), 2 for bad arguments or configuration.
  */
-export async function runTrainCommand(argv: string[]): Promise<number> {
-  const modelIndex = argv.indexOf('--model');
-  const model = modelIndex >= 0 ? argv[modelIndex + 1] : undefined;
-  if (!model) {
-    process.stderr.write('train: missing --model <name>\n');
-    return 2;
+export async function runTrainCommand(
+  argv: readonly string[],
+  log: (line: string) => void = defaultLog,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  try {
+    const flags = parseFlags(argv);
+    const modelName = flags['--model'];
+    if (!modelName || !/^[A-Za-z0-9._-]+$/.test(modelName)) {
+      throw new TrainConfigError(
+        `--model: expected a model name (letters, digits, . _ -), got '${modelName ?? ''}'`,
+      );
+    }
+    const bucket = env[WORKER_ENV.modelBucket];
+    if (!bucket)
+      throw new TrainConfigError(`${WORKER_ENV.modelBucket}: environment variable not set`);
+    const trainingPrefix = env[WORKER_ENV.trainingPrefix] || defaultTrainingPrefix(modelName);
+    const backend = await selectBackend('train', log, env);
+    if (backend === 'cpu') registerFastCpuKernels();
+    const started = Date.now();
+    const outcome = await runTraining({
+      s3: s3Client(),
+      bucket,
+      modelName,
+      trainingPrefix: trainingPrefix.endsWith('/') ? trainingPrefix : `${trainingPrefix}/`,
+      flags,
+      log,
+    });
+    log(
+      JSON.stringify({
+        event: 'trained',
+        model: modelName,
+        version: outcome.version,
+        promoted: outcome.promoted,
+        reason: outcome.reason,
+        metrics: outcome.metrics,
+        trainSamples: outcome.trainSamples,
+        skipped: outcome.skipped.counts,
+        seconds: (Date.now() - started) / 1000,
+      }),
+    );
+    return 0;
+  } catch (error) {
+    const { name, message } = error as Error;
+    log(`train failed: ${name}: ${message}`);
+    return error instanceof TrainConfigError ? 2 : 1;
   }
-  process.stderr.write(`train: training of '${model}' is not wired yet\n`);
-  return 1;
 }
