@@ -16,8 +16,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { ManifestItem } from '../lib/contracts/manifest';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 
-const BATCH_SIZES = [1, 8, 32, 128, 256];
+const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,8,32,128,256').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TENSOR_OBJECTS = 100;
 const TENSOR_LINES = 1000;
 const FEATURES = 16;
@@ -109,7 +110,7 @@ async function shardRate(
         shard: 0,
         resultsBucket: bench.results,
         batchSize,
-        concurrency: 16,
+        concurrency: CONCURRENCY,
         prefetch: 256,
         topK: 3,
         maxErrorFraction: 0,
@@ -135,7 +136,7 @@ async function ioRate(bench: Bench, items: readonly ManifestItem[]) {
   for await (const download of m.orderedPrefetch(
     items,
     (item) => m.downloadObject(s3, item, 100 * 1024 * 1024),
-    { concurrency: 16, prefetch: 256 },
+    { concurrency: CONCURRENCY, prefetch: 256 },
   )) {
     records += m.objectRecords('x.png', download.bytes!, m.fixtures.DIGITS_INPUT, {
       maxPixels: 40_000_000,
@@ -185,9 +186,10 @@ function chartSvg(rows: readonly Row[]): string {
   const top = 40;
   const max = Math.max(...rows.map((r) => Math.max(r.compute, r.e2e)));
   const decades = Math.ceil(Math.log10(max));
-  const y = (v: number) => bottom - (Math.log10(Math.max(v, 1)) / decades) * (bottom - top);
-  const group = (width - left - 20) / rows.length;
-  const bar = group / 3;
+  const y = (v: number) =>
+    Math.round((bottom - (Math.log10(Math.max(v, 1)) / decades) * (bottom - top)) * 10) / 10;
+  const group = Math.round((width - left - 20) / rows.length);
+  const bar = Math.round(group / 3);
   const parts: string[] = [];
   for (let d = 0; d <= decades; d++) {
     parts.push(
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
     writeFileSync(CHART, chartSvg(rows));
     const base = rows[0].compute;
     const report = [
-      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) in moto; default digits CNN (conv 8, conv 16, softmax 10); concurrency 16, prefetch 256.`,
+      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) in moto; default digits CNN (conv 8, conv 16, softmax 10); concurrency ${CONCURRENCY}, prefetch 256.`,
       '',
       '| batch size | compute-only records/s | vs batch 1 | reads+decode only records/s | end-to-end records/s | pipeline efficiency (e2e / compute) | e2e / min(compute, reads+decode) |',
       '|---:|---:|---:|---:|---:|---:|---:|',
