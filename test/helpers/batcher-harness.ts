@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
 import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherContext } from '../../lambda/batcher/batcher-context';
 import type { BatcherConfig } from '../../lambda/batcher/config';
@@ -242,4 +244,28 @@ export function runBefore<C extends AnyClient>(
     },
     { step: 'initialize', name: `before-${commandName}`, override: true },
   );
+}
+
+/** The environment the stack would give the function for `config` (lib/contracts/batcher-env.ts). */
+export function batcherEnvironment(config: BatcherConfig): Record<string, string> {
+  return {
+    [BATCHER_ENV.bufferTable]: config.bufferTable,
+    [BATCHER_ENV.resultsBucket]: config.resultsBucket,
+    [BATCHER_ENV.jobQueue]: config.jobQueue,
+    [BATCHER_ENV.inferJobDefinition]: config.inferJobDefinition,
+    [BATCHER_ENV.modelName]: config.model.name,
+    [BATCHER_ENV.modelVersion]: config.model.version ?? '',
+    [BATCHER_ENV.inputPrefix]: config.inputPrefix,
+    [BATCHER_ENV.inputSuffixes]: config.inputSuffixes.join(','),
+    [BATCHER_ENV.maxBatchFiles]: String(config.thresholds.maxFiles),
+    [BATCHER_ENV.maxBatchBytes]: String(config.thresholds.maxBytes),
+    [BATCHER_ENV.maxBatchWaitSeconds]: String(config.thresholds.maxWaitMs / 1000),
+    [BATCHER_ENV.shardSize]: String(config.shardSize),
+    [BATCHER_ENV.metricsNamespace]: config.metricsNamespace,
+  };
+}
+
+/** The part of the Lambda context the handler reads. */
+export function lambdaContext(remainingMs = 60_000): Context {
+  return { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => remainingMs } as Context;
 }

@@ -11,7 +11,8 @@ import {
   jobsNamed,
   readManifests,
 } from '../../helpers/batcher-emulator-resources';
-import { createTestbed, invoke } from '../../helpers/batcher-harness';
+import { handler } from '../../../lambda/batcher/handler';
+import { batcherEnvironment, createTestbed, lambdaContext } from '../../helpers/batcher-harness';
 import {
   createBucket,
   createQueue,
@@ -54,9 +55,10 @@ describe('batcher from real uploads to a submitted job', () => {
       etags[key] = ETag!.replace(/"/g, '');
     }
 
-    // when the handler runs on what the queue returns
+    // when the exported handler, configured by its environment, runs on what the queue returns
+    Object.assign(process.env, batcherEnvironment(bed.config));
     const messages = await receiveAll(sqs, queue.url, 3);
-    const response = (await invoke(bed, deliveryOf(messages))) as SQSBatchResponse;
+    const response = (await handler(deliveryOf(messages), lambdaContext())) as SQSBatchResponse;
 
     // then one manifest lists exactly the uploads, and one array job of 2 children runs it
     expect(response.batchItemFailures).toEqual([]);
