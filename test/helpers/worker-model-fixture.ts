@@ -168,3 +168,96 @@ export async function publishFeaturesChampion(
     model.dispose();
   }
 }
+
+/**
+ * The artifacts of a graph model as the tfjs converter writes them (a GraphDef in JSON plus
+ * weights): softmax(x . W) over `weights.length` features, one class per column of W.
+ */
+export function linearSoftmaxGraph(weights: readonly (readonly number[])[]): tf.io.ModelArtifacts {
+  const size = String(weights.length);
+  const classes = String(weights[0].length);
+  const float = { type: 'DT_FLOAT' };
+  return {
+    format: 'graph-model',
+    generatedBy: 'test fixture',
+    convertedBy: 'test fixture',
+    modelTopology: {
+      node: [
+        {
+          name: 'features',
+          op: 'Placeholder',
+          attr: { dtype: float, shape: { shape: { dim: [{ size: '-1' }, { size }] } } },
+        },
+        {
+          name: 'weights',
+          op: 'Const',
+          attr: {
+            dtype: float,
+            value: {
+              tensor: {
+                dtype: 'DT_FLOAT',
+                tensorShape: { dim: [{ size }, { size: classes }] },
+              },
+            },
+          },
+        },
+        {
+          name: 'logits',
+          op: 'MatMul',
+          input: ['features', 'weights'],
+          attr: { T: float, transpose_a: { b: false }, transpose_b: { b: false } },
+        },
+        { name: 'probabilities', op: 'Softmax', input: ['logits'], attr: { T: float } },
+      ],
+      library: {},
+      versions: {},
+    },
+    weightSpecs: [
+      { name: 'weights', shape: [weights.length, weights[0].length], dtype: 'float32' },
+    ],
+    weightData: Float32Array.from(weights.flat()).buffer,
+  };
+}
+
+/** A graph model over numeric features published as the champion of `name`. */
+export async function publishGraphChampion(
+  s3: S3Client,
+  bucket: string,
+  weights: readonly (readonly number[])[],
+  labels: readonly string[],
+  name = 'graph',
+  version = 'v0001-fixture',
+): Promise<ModelMetadata> {
+  const root = modelKeys.version(name, version);
+  await s3IOHandler(`s3://${bucket}/${root}`, s3).save!(linearSoftmaxGraph(weights));
+  const metadata: ModelMetadata = {
+    schemaVersion: REGISTRY_SCHEMA_VERSION,
+    name,
+    version,
+    format: 'graph',
+    input: { kind: 'features', size: weights.length },
+    labels,
+    createdAt: new Date().toISOString(),
+  };
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: joinKey(root, 'metadata.json'),
+      Body: JSON.stringify(metadata),
+    }),
+  );
+  const pointer: ChampionPointer = {
+    schemaVersion: REGISTRY_SCHEMA_VERSION,
+    name,
+    version,
+    updatedAt: new Date().toISOString(),
+  };
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: modelKeys.champion(name),
+      Body: JSON.stringify(pointer),
+    }),
+  );
+  return metadata;
+}

@@ -89,7 +89,9 @@ export async function scoreRemaining(
     }
   };
 
+  let cutAt = start;
   const cut = async (endItem: number) => {
+    cutAt = endItem;
     const part = buffer.take(endItem);
     written.push(part.meta);
     await writer.submit(async () => {
@@ -141,7 +143,7 @@ export async function scoreRemaining(
   }
   if (pending.length > 0) await scoreBatch(pending);
   counters.itemsDone = items.length;
-  await cut(items.length);
+  if (cutAt < items.length) await cut(items.length);
   await writer.drain();
   return written;
 }

@@ -2,7 +2,11 @@ import { s3Client } from '../../../lib/contracts/aws-clients';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
-import { publishDigitsChampion, publishFeaturesChampion } from '../../helpers/worker-model-fixture';
+import {
+  publishDigitsChampion,
+  publishFeaturesChampion,
+  publishGraphChampion,
+} from '../../helpers/worker-model-fixture';
 import { readShardOutputs } from '../../helpers/worker-results';
 import { mnistDigit, pngOf } from '../../helpers/worker-image-fixtures';
 
@@ -102,5 +106,31 @@ describe('worker infer on JSON, JSONL and CSV records', () => {
     expect(code).toBe(0);
     expect(lines.some((line) => line.includes('digits@v1') && line.includes('pinned'))).toBe(true);
     expect(outputs.summary.model.version).toBe('v1');
+  });
+
+  it('scores with a graph model as the tfjs converter writes it', async () => {
+    // given a converted-format graph model computing softmax(x . W)
+    const registry = await createBucket(s3);
+    const weights = [
+      [1, -1],
+      [0.5, 0.25],
+    ];
+    await publishGraphChampion(s3, registry, weights, ['left', 'right']);
+
+    // when a JSONL record [2, 4] is scored
+    const { code, outputs } = await runShard(
+      [{ key: 'in/g.jsonl', body: '[2,4]\n' }],
+      { name: 'graph' },
+      registry,
+    );
+
+    // then the predictions are the softmax of the logits [4, -1]
+    expect(code).toBe(0);
+    const left = Math.exp(4) / (Math.exp(4) + Math.exp(-1));
+    expect(outputs.results[0].predictions).toEqual([
+      { label: 'left', score: expect.closeTo(left, 5) },
+      { label: 'right', score: expect.closeTo(1 - left, 5) },
+    ]);
+    expect(outputs.summary.model.version).toBe('v0001-fixture');
   });
 });
