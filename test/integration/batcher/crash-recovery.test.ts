@@ -15,6 +15,8 @@ jest.setTimeout(300_000);
 
 let shared: BatchResources;
 let requestsOfOneDelivery: string[];
+let requestsOfOneSweep: string[];
+const MAX_WAIT_MS = 300_000;
 
 const items: BufferItem[] = ['a.png', 'b c.png', 'd+e.png', 'f.png'].map((name, i) => ({
   bucket: 'input-bucket',
@@ -32,7 +34,10 @@ const delivery = (): SQSEvent =>
   );
 
 const bedFor = () =>
-  createTestbed({ thresholds: { maxFiles: 4, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } }, shared);
+  createTestbed(
+    { thresholds: { maxFiles: 4, maxBytes: 1024 ** 3, maxWaitMs: MAX_WAIT_MS } },
+    shared,
+  );
 
 /** The crashed invocation, then SQS redelivering the batch after the lease, then the schedule. */
 async function crashThenRecover(crash: CrashInjector) {
@@ -40,6 +45,15 @@ async function crashThenRecover(crash: CrashInjector) {
   await invoke(bed, delivery(), { crash }).catch(() => undefined);
   await invoke(bed, delivery(), { clockOffsetMs: 2 * TEST_LEASE_MS });
   await invoke(bed, scheduledEvent(), { clockOffsetMs: 2 * TEST_LEASE_MS });
+  return submittedBatches(bed);
+}
+
+/** A batch of 3 (not full) aged past max wait; the schedule that closes it crashes, then runs again. */
+async function sweepCrashThenRecover(crash: CrashInjector) {
+  const bed = await bedFor();
+  await invoke(bed, sqsEvent(sqsRecord(s3EventBody(...items.slice(0, 3)))));
+  await invoke(bed, scheduledEvent(), { crash, clockOffsetMs: MAX_WAIT_MS }).catch(() => undefined);
+  await invoke(bed, scheduledEvent(), { clockOffsetMs: MAX_WAIT_MS + 2 * TEST_LEASE_MS });
   return submittedBatches(bed);
 }
 
@@ -51,6 +65,9 @@ beforeAll(async () => {
     crash: recorder,
   });
   requestsOfOneDelivery = recorder.calls;
+  const sweepRecorder = new CrashInjector();
+  await sweepCrashThenRecover(sweepRecorder);
+  requestsOfOneSweep = sweepRecorder.calls;
 });
 
 describe('batcher crash recovery', () => {
@@ -98,6 +115,24 @@ describe('batcher crash recovery', () => {
         counts: onceEach(items),
       });
       expect({ step, jobs: jobCounts(batches) }).toEqual({ step, jobs: [1] });
+    }
+  });
+
+  it('submits an aged batch exactly once when the schedule that closes it dies before or after any request', async () => {
+    // given a crash before or after request i of the closing schedule, for every i
+    for (let index = 0; index < requestsOfOneSweep.length; index += 1) {
+      for (const timing of ['before', 'after'] as const) {
+        // when the schedule crashes there, and runs again after the lease
+        const batches = await sweepCrashThenRecover(new CrashInjector({ index, timing }));
+
+        // then the three objects are in exactly one manifest, with exactly one job
+        const step = `crash ${timing} request ${index} (${requestsOfOneSweep[index]})`;
+        expect({ step, counts: manifestCountsByObject(batches) }).toEqual({
+          step,
+          counts: onceEach(items.slice(0, 3)),
+        });
+        expect({ step, jobs: jobCounts(batches) }).toEqual({ step, jobs: [1] });
+      }
     }
   });
 });
