@@ -1,0 +1,87 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
+import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
+import type { ErrorRecord, ResultRecord, ShardSummary } from '../../lib/contracts/records';
+import { joinKey } from '../../lib/contracts/s3-location';
+import { MissingResourceError } from './errors';
+
+export interface BatchResults {
+  readonly manifest: BatchManifest;
+  readonly results: readonly ResultRecord[];
+  readonly errors: readonly ErrorRecord[];
+  /** One per finished shard; a missing one means the shard has not finished. */
+  readonly summaries: readonly ShardSummary[];
+}
+
+async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Body!.transformToString();
+}
+
+function jsonLines<T>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** Ids of every batch with a manifest, oldest first (batch ids sort by time). */
+export async function listBatchIds(s3: S3Client, resultsBucket: string): Promise<string[]> {
+  const keys = await listKeys(s3, resultsBucket, RESULTS_PREFIXES.manifests);
+  return keys
+    .filter((key) => key.endsWith('/manifest.json'))
+    .map((key) => key.slice(RESULTS_PREFIXES.manifests.length, -'/manifest.json'.length))
+    .sort();
+}
+
+export async function readManifest(
+  s3: S3Client,
+  resultsBucket: string,
+  batchId: string,
+): Promise<BatchManifest> {
+  try {
+    return validateManifest(
+      JSON.parse(await readText(s3, resultsBucket, resultKeys.manifest(batchId))),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') {
+      throw new MissingResourceError(
+        `batch ${batchId}: no manifest at s3://${resultsBucket}/${resultKeys.manifest(batchId)}`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Everything a batch has written so far: results, errors and shard summaries. */
+export async function readBatchResults(
+  s3: S3Client,
+  resultsBucket: string,
+  batchId: string,
+): Promise<BatchResults> {
+  const manifest = await readManifest(s3, resultsBucket, batchId);
+  const read = async <T>(prefix: string, parse: (text: string) => T[]): Promise<T[]> => {
+    const keys = await listKeys(s3, resultsBucket, joinKey(prefix, batchId) + '/');
+    const parts = await Promise.all(keys.map((key) => readText(s3, resultsBucket, key)));
+    return parts.flatMap(parse);
+  };
+  const [results, errors, summaries] = await Promise.all([
+    read<ResultRecord>(RESULTS_PREFIXES.results, jsonLines),
+    read<ErrorRecord>(RESULTS_PREFIXES.errors, jsonLines),
+    read<ShardSummary>(RESULTS_PREFIXES.summaries, (text) => [JSON.parse(text) as ShardSummary]),
+  ]);
+  return { manifest, results, errors, summaries };
+}
