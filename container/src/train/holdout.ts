@@ -5,7 +5,18 @@
  * the same samples.
  */
 export function isHeldOut(id: string, fraction: number): boolean {
-  return fnv1a(id) / 2 ** 32 < fraction;
+  return mix(fnv1a(id)) / 2 ** 32 < fraction;
+}
+
+/**
+ * MurmurHash3's finaliser: FNV-1a alone leaves ids that differ only in their last characters
+ * (`file.jsonl#1`, `#2`, ...) close together in the high bits, which the threshold reads.
+ */
+function mix(hash: number): number {
+  let h = hash;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function fnv1a(text: string): number {

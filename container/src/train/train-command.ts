@@ -2,11 +2,10 @@ import { s3Client } from '../../../lib/contracts/aws-clients';
 import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
 import { WORKER_ENV } from '../../../lib/contracts/job-contract';
 import { joinKey } from '../../../lib/contracts/s3-location';
-import { selectBackend } from '../backend/select-backend';
 import { log as defaultLog } from '../log';
 import { TrainConfigError } from './errors';
-import { registerFastCpuKernels } from './fast-cpu-kernels';
 import { runTraining } from './run-training';
+import { prepareTrainingBackend } from './training-backend';
 import { parseFlags } from './training-config';
 
 /** Where a model's labelled data lives unless TRAINING_PREFIX says otherwise. */
@@ -37,8 +36,7 @@ export async function runTrainCommand(
     if (!bucket)
       throw new TrainConfigError(`${WORKER_ENV.modelBucket}: environment variable not set`);
     const trainingPrefix = env[WORKER_ENV.trainingPrefix] || defaultTrainingPrefix(modelName);
-    const backend = await selectBackend('train', log, env);
-    if (backend === 'cpu') registerFastCpuKernels();
+    await prepareTrainingBackend(log, env);
     const started = Date.now();
     const outcome = await runTraining({
       s3: s3Client(),

@@ -27,3 +27,15 @@ describe('isHeldOut', () => {
     expect(small.every((id) => isHeldOut(id, 0.3))).toBe(true);
   });
 });
+
+describe('isHeldOut on record ids', () => {
+  it('holds out records of one file that differ only in their line number', () => {
+    // given 100 lines of one JSONL file
+    const ids = Array.from({ length: 100 }, (_, i) => `training/risk/a.jsonl#${i + 1}`);
+
+    // when split at 20% / then some, but not most, are held out
+    const heldOut = ids.filter((id) => isHeldOut(id, 0.2)).length;
+    expect(heldOut).toBeGreaterThan(10);
+    expect(heldOut).toBeLessThan(30);
+  });
+});
