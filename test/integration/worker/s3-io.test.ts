@@ -1,0 +1,96 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '../../../lib/contracts/aws-clients';
+import { downloadObject } from '../../../container/src/infer/input/download-object';
+import { putConcatenated } from '../../../container/src/infer/output/put-concatenated';
+import { createBucket } from '../../helpers/emulator-resources';
+import { uploadInputs } from '../../helpers/worker-batch-fixture';
+import { getText, listKeys } from '../../helpers/worker-results';
+
+jest.setTimeout(60_000);
+
+const s3 = s3Client();
+
+async function* chunks(count: number, size: number, fill: (i: number) => string) {
+  for (let i = 0; i < count; i++) yield fill(i).repeat(size);
+}
+
+describe('worker S3 input and output', () => {
+  it('writes a concatenation larger than one part as one complete multipart object', async () => {
+    // given 20 chunks of 1 MiB, more than two 8 MiB parts
+    const bucket = await createBucket(s3);
+    const letters = 'abcdefghijklmnopqrst';
+
+    // when they are written as one object
+    await putConcatenated(
+      s3,
+      { bucket, key: 'results/big.jsonl' },
+      chunks(20, 1024 * 1024, (i) => letters[i]),
+      'application/x-ndjson',
+    );
+
+    // then the object is their exact concatenation
+    const text = await getText(s3, bucket, 'results/big.jsonl');
+    expect(text.length).toBe(20 * 1024 * 1024);
+    expect([...letters].every((letter, i) => text[i * 1024 * 1024] === letter)).toBe(true);
+  });
+
+  it('leaves no object behind when the chunk source fails midway', async () => {
+    // given a source that fails after 10 MiB, once a multipart upload has started
+    const bucket = await createBucket(s3);
+    async function* failing() {
+      yield* chunks(10, 1024 * 1024, () => 'x');
+      throw new Error('part 2 unreadable');
+    }
+
+    // when written
+    const write = putConcatenated(s3, { bucket, key: 'results/broken.jsonl' }, failing(), 'x');
+
+    // then the error surfaces and no object is visible
+    await expect(write).rejects.toThrow('part 2 unreadable');
+    expect(await listKeys(s3, bucket, 'results/')).toEqual([]);
+  });
+
+  it('fails the download of an object overwritten since the manifest, naming the etag', async () => {
+    // given a manifest item, then a new upload under the same key
+    const bucket = await createBucket(s3);
+    const [item] = await uploadInputs(s3, bucket, [{ key: 'in/a.png', body: 'first' }]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/a.png', Body: 'second' }));
+
+    // when the manifest's version is downloaded
+    const download = await downloadObject(s3, item, 1024);
+
+    // then it fails rather than scoring the wrong input
+    expect(download.failure).toEqual({
+      code: 'DOWNLOAD_FAILED',
+      reason: `s3://${bucket}/in/a.png changed since the manifest was written (etag ${item.etag} no longer matches)`,
+    });
+  });
+
+  it('fails the download of a missing object with the S3 error', async () => {
+    // given an item whose object was deleted
+    const bucket = await createBucket(s3);
+    const item = { bucket, key: 'in/gone.png', size: 10, etag: 'abc' };
+
+    // when downloaded
+    const download = await downloadObject(s3, item, 1024);
+
+    // then the reason names the object and the S3 error
+    expect(download.failure?.code).toBe('DOWNLOAD_FAILED');
+    expect(download.failure?.reason).toMatch(new RegExp(`^s3://${bucket}/in/gone.png: NoSuchKey`));
+  });
+
+  it('refuses an object above the size limit without downloading it', async () => {
+    // given an item the manifest says is 2 KiB, but whose object does not even exist
+    const bucket = await createBucket(s3);
+    const item = { bucket, key: 'in/huge.png', size: 2048, etag: 'abc' };
+
+    // when downloaded with a 1 KiB limit
+    const download = await downloadObject(s3, item, 1024);
+
+    // then it is too large, decided from the manifest alone
+    expect(download.failure).toEqual({
+      code: 'TOO_LARGE',
+      reason: 'object is 2048 bytes, above the limit of 1024',
+    });
+  });
+});
