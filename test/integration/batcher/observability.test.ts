@@ -1,0 +1,77 @@
+import { inferJobName } from '../../../lib/contracts/job-contract';
+import type { BufferItem } from '../../../lambda/batcher/buffer-item';
+import { submittedBatches } from '../../helpers/batcher-assertions';
+import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
+import { createTestbed, invoke } from '../../helpers/batcher-harness';
+import { s3EventBody, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+
+jest.setTimeout(60_000);
+
+let shared: BatchResources;
+
+beforeAll(async () => {
+  const bed = await createTestbed();
+  shared = await createBatchResources(bed.batch);
+});
+
+const objects: BufferItem[] = ['a', 'b'].map((name) => ({
+  bucket: 'input-bucket',
+  key: `incoming/${name}.png`,
+  size: 10,
+  etag: `etag-${name}`,
+}));
+
+const bed2 = () =>
+  createTestbed({ thresholds: { maxFiles: 2, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } }, shared);
+
+const parsed = (lines: string[]) =>
+  lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('batcher logs and metrics', () => {
+  it('logs the submitted job as JSON with its batch id, job id and manifest, and its submit latency', async () => {
+    // given a delivery that fills a batch
+    const bed = await bed2();
+    const lines: string[] = [];
+
+    // when it is handled
+    await invoke(bed, sqsEvent(sqsRecord(s3EventBody(...objects))), { lines });
+
+    // then one line reports the job under the batch id, and an EMF line its latency
+    const [batch] = await submittedBatches(bed);
+    const { batchId } = batch.manifest;
+    expect(parsed(lines).filter((l) => l.message === 'job submitted')).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        batchId,
+        jobId: batch.jobs[0].jobId,
+        jobName: inferJobName(batchId),
+        manifestUrl: `s3://${bed.config.resultsBucket}/manifests/${batchId}/manifest.json`,
+        fileCount: 2,
+      }),
+    ]);
+    expect(parsed(lines).filter((l) => 'SubmitLatency' in l)).toEqual([
+      expect.objectContaining({ batchId, SubmitLatency: expect.any(Number) }),
+    ]);
+  });
+
+  it('counts new objects as ItemsBuffered and a redelivery as ItemsDuplicate', async () => {
+    // given a delivery of two objects that was handled once
+    const bed = await bed2();
+    const event = sqsEvent(sqsRecord(s3EventBody(...objects)));
+    const first: string[] = [];
+    await invoke(bed, event, { lines: first });
+
+    // when it is delivered again
+    const second: string[] = [];
+    await invoke(bed, event, { lines: second });
+
+    // then the first counts 2 buffered, the second 0 buffered and 2 duplicates
+    const counts = (lines: string[], name: string) =>
+      parsed(lines)
+        .filter((l) => name in l)
+        .map((l) => l[name]);
+    expect(counts(first, 'ItemsBuffered')).toEqual([2]);
+    expect(counts(second, 'ItemsBuffered')).toEqual([0]);
+    expect(counts(second, 'ItemsDuplicate')).toEqual([2]);
+  });
+});
