@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs';
+import { s3Client } from '../../../lib/contracts/aws-clients';
+import {
+  NoChampionError,
+  NoEarlierChampionError,
+  VersionExistsError,
+  VersionNotFoundError,
+} from '../../../container/src/registry/errors';
+import { ModelRegistry } from '../../../container/src/registry/model-registry';
+import { createBucket } from '../../helpers/emulator-resources';
+import { tinyMetadata, tinyModel } from '../../helpers/train-registry-fixtures';
+
+jest.setTimeout(60_000);
+
+const s3 = s3Client();
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function registryWith(versions: string[]): Promise<ModelRegistry> {
+  const registry = new ModelRegistry(s3, await createBucket(s3), 'tiny');
+  for (const version of versions) {
+    await registry.registerVersion(tinyModel(), tinyMetadata('tiny', version));
+  }
+  return registry;
+}
+
+describe('model registry on the emulator', () => {
+  it('stores a version whose model loads back with the same weights', async () => {
+    // given a registered tiny model
+    const registry = await registryWith([]);
+    const model = tinyModel(5);
+    await registry.registerVersion(model, tinyMetadata('tiny', 'v1'));
+
+    // when it is loaded from the registry
+    const loaded = await registry.loadLayersModel('v1');
+
+    // then its weights equal the original's
+    const input = tf.tensor2d([[0.3, -1.2]]);
+    expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(
+      Array.from((model.predict(input) as tf.Tensor).dataSync()),
+    );
+  });
+
+  it('lists versions oldest first with their metadata', async () => {
+    // given three versions registered out of order / when listed
+    const registry = await registryWith(['v2', 'v1', 'v3']);
+
+    // then they come back in version order
+    expect((await registry.listVersions()).map((m) => m.version)).toEqual(['v1', 'v2', 'v3']);
+  });
+
+  it('refuses to overwrite an existing version', async () => {
+    // given version v1 / when v1 is registered again / then it is refused as immutable
+    const registry = await registryWith(['v1']);
+    await expect(registry.registerVersion(tinyModel(), tinyMetadata('tiny', 'v1'))).rejects.toThrow(
+      VersionExistsError,
+    );
+  });
+
+  it('restores any earlier version as champion and records it as a rollback', async () => {
+    // given v1, v2 and v3 promoted in turn
+    const registry = await registryWith(['v1', 'v2', 'v3']);
+    for (const version of ['v1', 'v2', 'v3']) await registry.promote(version, 'test');
+
+    // when v1 is restored
+    const event = await registry.restore('v1', 'v2 and v3 misbehave');
+
+    // then v1 is champion and the history ends with the rollback from v3
+    expect((await registry.champion())!.version).toBe('v1');
+    expect(event).toMatchObject({ event: 'rollback', version: 'v1', previousVersion: 'v3' });
+    expect((await registry.history()).map((e) => e.event)).toEqual([
+      'promote',
+      'promote',
+      'promote',
+      'rollback',
+    ]);
+  });
+
+  it('refuses to promote a version that does not exist, leaving the pointer', async () => {
+    // given champion v1 / when a missing version is promoted / then refused and v1 stays
+    const registry = await registryWith(['v1']);
+    await registry.promote('v1', 'first');
+    await expect(registry.promote('v9', 'typo')).rejects.toThrow(VersionNotFoundError);
+    expect((await registry.champion())!.version).toBe('v1');
+  });
+
+  it('refuses to roll back the first champion', async () => {
+    // given only v1 ever promoted / when rolled back / then there is nothing to return to
+    const registry = await registryWith(['v1']);
+    await registry.promote('v1', 'first');
+    await expect(registry.rollback()).rejects.toThrow(NoEarlierChampionError);
+  });
+
+  it('refuses to roll back a model without a champion', async () => {
+    // given no promotion yet / when rolled back / then it says there is no champion
+    const registry = await registryWith(['v1']);
+    await expect(registry.rollback()).rejects.toThrow(NoChampionError);
+  });
+});
