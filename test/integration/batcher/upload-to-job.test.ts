@@ -29,6 +29,12 @@ beforeAll(async () => {
   shared = await createBatchResources(bed.batch);
 });
 
+// The handler reads its configuration from process.env, which jest workers share across files.
+const savedEnv = { ...process.env };
+afterEach(() => {
+  process.env = { ...savedEnv };
+});
+
 const deliveryOf = (messages: Message[]) =>
   sqsEvent(...messages.map((m) => sqsRecord(m.Body!, m.MessageId!)));
 
