@@ -53,7 +53,6 @@ export async function fitModel(
   model.compile({
     optimizer: tf.train.adam(options.learningRate),
     loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
   });
   const logs: EpochLog[] = [];
   let best: { epoch: number; metrics: ModelMetrics; weights: tf.Tensor[] } | undefined;
