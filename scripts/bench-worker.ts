@@ -10,6 +10,7 @@
  * Prints a markdown report and writes the chart docs/benchmarks-worker.svg.
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +20,9 @@ import { emulatorEnvironment, startEmulator } from './local/moto-server';
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,8,32,128,256').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DECODE_THREADS = Number(
+  process.env.BENCH_DECODE_THREADS ?? Math.max(0, availableParallelism() - 1),
+);
 const TENSOR_OBJECTS = 100;
 const TENSOR_LINES = 1000;
 const FEATURES = 16;
@@ -112,6 +116,7 @@ async function shardRate(
         batchSize,
         concurrency: CONCURRENCY,
         prefetch: 256,
+        decodeThreads: DECODE_THREADS,
         topK: 3,
         maxErrorFraction: 0,
         maxObjectBytes: 100 * 1024 * 1024,
@@ -292,7 +297,7 @@ async function main(): Promise<void> {
     writeFileSync(CHART, chartSvg(rows));
     const base = rows[0].compute;
     const report = [
-      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) in moto; default digits CNN (conv 8, conv 16, softmax 10); concurrency ${CONCURRENCY}, prefetch 256.`,
+      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) in moto; default digits CNN (conv 8, conv 16, softmax 10); concurrency ${CONCURRENCY}, prefetch 256, ${DECODE_THREADS} decode threads.`,
       '',
       '| batch size | compute-only records/s | vs batch 1 | reads+decode only records/s | end-to-end records/s | pipeline efficiency (e2e / compute) | e2e / min(compute, reads+decode) |',
       '|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { WORKER_ENV } from '../../../lib/contracts/job-contract';
 import { parseS3Url } from '../../../lib/contracts/s3-location';
 import { UsageError } from './errors';
@@ -12,8 +13,10 @@ export interface InferOptions {
   readonly batchSize: number;
   /** Downloads running at once. */
   readonly concurrency: number;
-  /** Objects downloaded ahead of decoding; bounds memory with the largest object size. */
+  /** Objects downloaded and decoded ahead of the model; bounds memory with the largest object size. */
   readonly prefetch: number;
+  /** Worker threads decoding images and records; 0 decodes on the main thread. */
+  readonly decodeThreads: number;
   readonly topK: number;
   /** Largest failed fraction of a shard's records that still lets the shard succeed. */
   readonly maxErrorFraction: number;
@@ -55,6 +58,14 @@ const KNOBS: Readonly<Record<NumericOption, Knob>> = {
     min: 1,
   },
   prefetch: { flag: '--prefetch', env: 'WORKER_PREFETCH', fallback: 64, integer: true, min: 1 },
+  // One core stays with the main thread, which feeds the model.
+  decodeThreads: {
+    flag: '--decode-threads',
+    env: 'WORKER_DECODE_THREADS',
+    fallback: Math.max(0, availableParallelism() - 1),
+    integer: true,
+    min: 0,
+  },
   topK: { flag: '--top-k', env: 'WORKER_TOP_K', fallback: 3, integer: true, min: 1 },
   maxErrorFraction: {
     flag: '--max-error-fraction',

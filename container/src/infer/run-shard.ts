@@ -24,6 +24,7 @@ export type ShardOptions = Pick<
   | 'batchSize'
   | 'concurrency'
   | 'prefetch'
+  | 'decodeThreads'
   | 'topK'
   | 'maxErrorFraction'
   | 'maxObjectBytes'

@@ -1,7 +1,9 @@
 import type { ManifestItem } from '../../../lib/contracts/manifest';
 import { RecordError } from './errors';
-import { Download, downloadObject } from './input/download-object';
-import { objectRecords, ObjectRecords, Sample } from './input/object-records';
+import { decodePool } from './input/decode-pool';
+import { inlineDecoder } from './input/decoder';
+import { downloadObject } from './input/download-object';
+import type { ObjectRecords, Sample } from './input/object-records';
 import type { PartMeta } from './output/checkpoint-parts';
 import type { CheckpointStore } from './output/checkpoint-store';
 import { PartBuffer } from './output/part-buffer';
@@ -104,46 +106,62 @@ export async function scoreRemaining(
   // Items before the first unscored record are complete: a part may end there.
   const completeThrough = () => (pending.length > 0 ? pending[0].itemIndex : decodedThrough);
 
-  const downloads = orderedPrefetch(
+  const decoder = options.decodeThreads > 0 ? decodePool(options.decodeThreads) : inlineDecoder();
+  const limits = { maxPixels: options.maxImagePixels };
+  // Download and decode together, ahead of the model: decoding runs as objects arrive.
+  const fetchRecords = async (entry: { itemIndex: number; item: ManifestItem }) => {
+    const began = performance.now();
+    const download = await downloadObject(run.s3, entry.item, options.maxObjectBytes);
+    stages.downloadMs += elapsedSince(began);
+    if (download.failure) {
+      const records: ObjectRecords = {
+        samples: [],
+        failures: [{ offset: 0, ...download.failure }],
+        skipped: 0,
+      };
+      return { ...entry, records };
+    }
+    const decoded = await decoder.decode({
+      key: entry.item.key,
+      bytes: download.bytes,
+      spec: model.metadata.input,
+      limits,
+    });
+    stages.decodeMs += decoded.decodeMs;
+    return { ...entry, records: decoded.records };
+  };
+  const inputs = orderedPrefetch(
     items.slice(start).map((item, i) => ({ item, itemIndex: start + i })),
-    async (entry): Promise<{ itemIndex: number; item: ManifestItem; download: Download }> => {
-      const began = performance.now();
-      const download = await downloadObject(run.s3, entry.item, options.maxObjectBytes);
-      stages.downloadMs += elapsedSince(began);
-      return { ...entry, download };
-    },
+    fetchRecords,
     options,
   );
 
-  for await (const { itemIndex, item, download } of downloads) {
-    const began = performance.now();
-    const records: ObjectRecords = download.failure
-      ? { samples: [], failures: [{ offset: 0, ...download.failure }], skipped: 0 }
-      : objectRecords(item.key, download.bytes, model.metadata.input, {
-          maxPixels: options.maxImagePixels,
-        });
-    stages.decodeMs += elapsedSince(began);
-    for (const failure of records.failures) {
-      fail({ itemIndex, item }, failure.offset, new RecordError(failure.code, failure.reason));
-    }
-    buffer.addSkipped(itemIndex, records.skipped);
-    for (const sample of records.samples) {
-      pending.push({ itemIndex, item, sample });
-      if (pending.length >= options.batchSize) {
-        const batch = pending;
-        pending = [];
-        await scoreBatch(batch);
+  try {
+    for await (const { itemIndex, item, records } of inputs) {
+      for (const failure of records.failures) {
+        fail({ itemIndex, item }, failure.offset, new RecordError(failure.code, failure.reason));
+      }
+      buffer.addSkipped(itemIndex, records.skipped);
+      for (const sample of records.samples) {
+        pending.push({ itemIndex, item, sample });
+        if (pending.length >= options.batchSize) {
+          const batch = pending;
+          pending = [];
+          await scoreBatch(batch);
+        }
+      }
+      decodedThrough = itemIndex + 1;
+      counters.itemsDone = completeThrough();
+      if (buffer.recordsBefore(counters.itemsDone) >= options.checkpointRecords) {
+        await cut(counters.itemsDone);
       }
     }
-    decodedThrough = itemIndex + 1;
-    counters.itemsDone = completeThrough();
-    if (buffer.recordsBefore(counters.itemsDone) >= options.checkpointRecords) {
-      await cut(counters.itemsDone);
-    }
+    if (pending.length > 0) await scoreBatch(pending);
+    counters.itemsDone = items.length;
+    if (cutAt < items.length) await cut(items.length);
+    await writer.drain();
+  } finally {
+    await decoder.close();
   }
-  if (pending.length > 0) await scoreBatch(pending);
-  counters.itemsDone = items.length;
-  if (cutAt < items.length) await cut(items.length);
-  await writer.drain();
   return written;
 }
