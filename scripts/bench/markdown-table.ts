@@ -21,9 +21,11 @@ export function sig(value: number, digits = 3): string {
   return value.toFixed(decimals);
 }
 
-/** Counts with thousands separators once they are whole enough: 20000 -> "20,000", 16.7 -> "16.7". */
+/** Counts with thousands separators: 20000 -> "20,000", 40 -> "40", 16.7 -> "16.7". */
 export function count(value: number): string {
-  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : sig(value, 3);
+  return Number.isInteger(value) || Math.abs(value) >= 100
+    ? Math.round(value).toLocaleString('en-US')
+    : sig(value, 3);
 }
 
 export const usd = (value: number) => `$${sig(value, 3)}`;

@@ -1,0 +1,169 @@
+/**
+ * All of issue 7's benchmarks in one run, side by side on the same work:
+ *   npm run bench -- [--size small|medium|full] [--docs-dir DIR] [--json FILE]
+ * - Peers: our worker vs Python TensorFlow on the same model, weights, inputs, batch sizes.
+ * - Physical limit: the backend's matmul peak and the model's achieved share of it.
+ * - End to end: N uploads through the whole pipeline on the emulator, split into phases.
+ * - Cost: the cost model at the default configuration and its threshold sweeps.
+ * Regenerates those four sections of docs/benchmarks.md (between their markers), the charts
+ * and docs/cost.md, and prints the ratios. `small` takes well under a minute and skips the
+ * Python peer (the test suite runs it); `full` uploads 1,000 and 10,000 files.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { s3Client } from '../lib/contracts/aws-clients';
+import { benchPlan, BenchPlan } from './bench/bench-size';
+import { DocSection, replaceSection } from './bench/benchmarks-doc';
+import { parseArgs } from './bench/cli-args';
+import { ComputeBenchResult, runComputeBench } from './bench/compute-bench';
+import {
+  limitChart,
+  limitSection,
+  LIMIT_CHART_FILE,
+  peakFractions,
+  peerRatios,
+  peersChart,
+  peersSection,
+  PEERS_CHART_FILE,
+} from './bench/compute-report';
+import { COST_CHART_FILE, CostInputs } from './bench/cost-doc';
+import {
+  costScenario,
+  DEFAULT_ASSUMPTIONS,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_WORKLOAD,
+} from './bench/cost-model';
+import { scenarioSummary } from './bench/cost-report';
+import { accountedExactlyOnce } from './bench/e2e-accounting';
+import { EndToEndResult, runEndToEnd } from './bench/e2e-bench';
+import { endToEndSection } from './bench/e2e-report';
+import { formatMarkdown } from './bench/format-markdown';
+import { renderLineChart, LineChart } from './bench/svg-line-chart';
+import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { writeCostDocs } from './cost-model';
+
+export interface BenchReport {
+  readonly size: string;
+  readonly compute: ComputeBenchResult;
+  readonly endToEnd: readonly EndToEndResult[];
+  readonly cost: ReturnType<typeof costScenario>;
+  readonly benchmarksFile: string;
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function machine(): string {
+  const cores = cpus();
+  return `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB (shared with other work while measured)`;
+}
+
+function writeChart(docsDir: string, file: string, chart: LineChart): void {
+  const path = join(docsDir, file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderLineChart(chart));
+}
+
+function costSection(inputs: CostInputs, command: string, date: string): string {
+  const scenario = costScenario(inputs.workload, inputs.thresholds, inputs.assumptions);
+  return [
+    `Command: \`${command}\` on ${date}. The cost model ([cost.md](cost.md), printed by \`npx tsx scripts/cost-model.ts\`) at the default configuration; prices with their sources and dates, every assumption and the threshold sweeps are in cost.md. GPU throughput there is a stated assumption (S3-bound), not the CPU numbers measured above.`,
+    '',
+    scenarioSummary(inputs.workload, inputs.thresholds, scenario),
+    '',
+    `![Cost against latency for each max-wait setting](${COST_CHART_FILE})`,
+  ].join('\n');
+}
+
+function printSummary(report: BenchReport): void {
+  const out: string[] = [`bench --size ${report.size}: wrote ${report.benchmarksFile}`];
+  const ratios = peerRatios(report.compute);
+  if (ratios.length === 0) {
+    out.push(`peers: skipped (${report.compute.peerSkipReason ?? 'no peer'})`);
+  }
+  for (const r of ratios) {
+    out.push(
+      `ratio ours/peer [${r.peer}] batch ${r.batchSize}: compute ${r.compute.toFixed(2)}x, end to end ${r.endToEnd.toFixed(2)}x`,
+    );
+  }
+  for (const f of peakFractions(report.compute)) {
+    out.push(
+      `physical limit batch ${f.batchSize}: ${f.gflops.toFixed(3)} GFLOP/s = ${(f.fraction * 100).toFixed(1)}% of ${report.compute.backend} peak`,
+    );
+  }
+  for (const run of report.endToEnd) {
+    out.push(
+      `end to end ${run.files} files: ${(run.timeline.totalMs / 1000).toFixed(1)} s first upload to last result; ${run.accounting.results} results + ${run.accounting.errors} errors, ${accountedExactlyOnce(run.accounting) ? 'each file exactly once' : 'ACCOUNTING FAILED'}`,
+    );
+  }
+  const g4dn = report.cost.gpu['g4dn.xlarge'];
+  out.push(
+    `cost at defaults: g4dn.xlarge $${g4dn.spotPerMillion.toFixed(2)}/M images spot, $${g4dn.onDemandPerMillion.toFixed(2)}/M on-demand; start-up ${(report.cost.startupShare * 100).toFixed(1)}% of GPU time`,
+  );
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+export async function runBench(
+  plan: BenchPlan,
+  docsDir: string,
+  command: string,
+): Promise<BenchReport> {
+  const date = new Date().toISOString().slice(0, 10);
+  const emulator = await startEmulator(log);
+  Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
+  try {
+    const compute = await runComputeBench(plan, s3Client(), `bench-models-${Date.now()}`, log);
+    const endToEnd: EndToEndResult[] = [];
+    for (const files of plan.endToEndFiles) endToEnd.push(await runEndToEnd(files, log));
+    const costInputs: CostInputs = {
+      workload: DEFAULT_WORKLOAD,
+      thresholds: DEFAULT_THRESHOLDS,
+      assumptions: DEFAULT_ASSUMPTIONS,
+    };
+    await writeCostDocs(costInputs, docsDir, 'npx tsx scripts/cost-model.ts --write');
+    if (compute.peers.length > 0) writeChart(docsDir, PEERS_CHART_FILE, peersChart(compute));
+    writeChart(docsDir, LIMIT_CHART_FILE, limitChart(compute));
+
+    const sections: DocSection[] = [
+      { id: 'peers', heading: 'Peers', body: peersSection(compute, command, date, machine()) },
+      { id: 'limit', heading: 'Physical limit', body: limitSection(compute, command, date) },
+      { id: 'e2e', heading: 'End to end', body: endToEndSection(endToEnd, command, date) },
+      { id: 'cost', heading: 'Cost', body: costSection(costInputs, command, date) },
+    ];
+    const file = join(docsDir, 'benchmarks.md');
+    const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';
+    const after = sections.reduce(replaceSection, before);
+    writeFileSync(file, await formatMarkdown(after, file));
+    const cost = costScenario(costInputs.workload, costInputs.thresholds, costInputs.assumptions);
+    return { size: plan.size, compute, endToEnd, cost, benchmarksFile: file };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { strings: ['size', 'docs-dir', 'json'] });
+  const size = args.strings.get('size') ?? 'medium';
+  const plan = benchPlan(size);
+  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
+  const report = await runBench(plan, docsDir, `npm run bench -- --size ${size}`);
+  const json = args.strings.get('json');
+  if (json !== undefined) writeFileSync(json, JSON.stringify(report, null, 2));
+  printSummary(report);
+  const failed = report.endToEnd.filter((run) => !accountedExactlyOnce(run.accounting));
+  if (failed.length > 0) {
+    throw new Error(
+      `end to end: ${failed.map((r) => `${r.files} files`).join(', ')} not accounted for exactly once`,
+    );
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

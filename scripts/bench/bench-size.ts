@@ -1,0 +1,59 @@
+export const BENCH_SIZES = ['small', 'medium', 'full'] as const;
+export type BenchSize = (typeof BENCH_SIZES)[number];
+
+/** How much work each benchmark does at a size. */
+export interface BenchPlan {
+  readonly size: BenchSize;
+  readonly batchSizes: readonly number[];
+  /** Each timed measurement runs at least this long. */
+  readonly minSeconds: number;
+  readonly matmulSize: number;
+  /** Why the Python peer is left out at this size, or undefined when it runs. */
+  readonly peerSkipReason?: string;
+  /** Threads given to the Python peer: one run per entry (0 = TensorFlow's default). */
+  readonly peerThreads: readonly number[];
+  /** Files uploaded per end-to-end run. */
+  readonly endToEndFiles: readonly number[];
+}
+
+export class BenchSizeError extends Error {
+  override readonly name = 'BenchSizeError';
+}
+
+const PEER_BATCH_SIZES = [1, 8, 32, 128, 256];
+
+export function benchPlan(size: string): BenchPlan {
+  switch (size) {
+    case 'small':
+      return {
+        size,
+        batchSizes: [1, 32],
+        minSeconds: 0.2,
+        matmulSize: 512,
+        peerSkipReason:
+          'the smallest size (what the test suite runs) leaves out the Python peer: installing tensorflow-cpu takes minutes and ~250 MB; run --size medium or full for it',
+        peerThreads: [],
+        endToEndFiles: [40],
+      };
+    case 'medium':
+      return {
+        size,
+        batchSizes: PEER_BATCH_SIZES,
+        minSeconds: 1,
+        matmulSize: 1024,
+        peerThreads: [1, 0],
+        endToEndFiles: [1_000],
+      };
+    case 'full':
+      return {
+        size,
+        batchSizes: PEER_BATCH_SIZES,
+        minSeconds: 3,
+        matmulSize: 1024,
+        peerThreads: [1, 0],
+        endToEndFiles: [1_000, 10_000],
+      };
+    default:
+      throw new BenchSizeError(`--size: expected one of small, medium, full, got '${size}'`);
+  }
+}

@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchReport } from '../../../scripts/bench';
+
+const REPO = join(__dirname, '..', '..', '..');
+
+/**
+ * Runs the command without blocking this process: a single test file runs inside jest's main
+ * process, which must keep draining the emulator's log pipe or moto stalls on a full pipe.
+ */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO, env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+// `npm run bench -- --size small`, once, into a scratch docs folder; the tests read its output.
+// No timing is asserted: only that every part ran and produced its numbers and sections.
+describe('npm run bench at the smallest size', () => {
+  let docsDir: string;
+  let report: BenchReport;
+  let benchmarks: string;
+  let stdout: string;
+
+  beforeAll(async () => {
+    docsDir = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+    const jsonFile = join(docsDir, 'report.json');
+    const bench = await run([
+      '--import',
+      'tsx',
+      'scripts/bench.ts',
+      '--size',
+      'small',
+      '--docs-dir',
+      docsDir,
+      '--json',
+      jsonFile,
+    ]);
+    if (bench.status !== 0) {
+      throw new Error(`bench exited ${bench.status}: ${bench.stderr.slice(-4000)}`);
+    }
+    stdout = bench.stdout;
+    report = JSON.parse(readFileSync(jsonFile, 'utf-8')) as BenchReport;
+    benchmarks = readFileSync(join(docsDir, 'benchmarks.md'), 'utf-8');
+  }, 300_000);
+
+  afterAll(() => rmSync(docsDir, { recursive: true, force: true }));
+
+  it('writes the peers, physical limit, end-to-end and cost sections between their markers', () => {
+    // given the run above
+    // when docs/benchmarks.md is read
+    // then each of the four sections is there with its markers
+    for (const [id, heading] of [
+      ['peers', 'Peers'],
+      ['limit', 'Physical limit'],
+      ['e2e', 'End to end'],
+      ['cost', 'Cost'],
+    ]) {
+      expect(benchmarks).toContain(`## ${heading}`);
+      expect(benchmarks).toContain(`<!-- bench:${id}:start -->`);
+      expect(benchmarks).toContain(`<!-- bench:${id}:end -->`);
+    }
+  });
+
+  it('says the Python peer was skipped at this size and why', () => {
+    // given the smallest size
+    // when the peers section and the printed summary are read
+    // then both name the skip and its reason
+    expect(report.compute.peers).toHaveLength(0);
+    expect(benchmarks).toContain('**Peer skipped**');
+    expect(stdout).toMatch(/peers: skipped \(.*tensorflow-cpu/);
+  });
+
+  it('measures our throughput at every batch size of the plan, compute-only and end to end', () => {
+    // given the smallest plan's batch sizes 1 and 32
+    // when the report is read
+    // then each has a positive rate of both kinds
+    expect(report.compute.ours.map((row) => row.batchSize)).toEqual([1, 32]);
+    for (const row of report.compute.ours) {
+      expect(row.computeImagesPerSecond).toBeGreaterThan(0);
+      expect(row.endToEndImagesPerSecond).toBeGreaterThan(0);
+    }
+  });
+
+  it('prints the achieved share of the backend peak at each batch size', () => {
+    // given a measured wasm matmul peak and the model's FLOPs per image
+    // when the printed summary is read
+    // then a share of the peak is printed for both batch sizes
+    expect(report.compute.flopsPerImage).toBeGreaterThan(0);
+    expect(stdout).toMatch(/physical limit batch 1: .*% of wasm peak/);
+    expect(stdout).toMatch(/physical limit batch 32: .*% of wasm peak/);
+  });
+
+  it('accounts for every uploaded file with exactly one result or one error', () => {
+    // given the end-to-end run's uploads, some of them truncated PNGs
+    const [run] = report.endToEnd;
+    // when its accounting is read
+    // then nothing is missing, duplicated or unexpected, and the bad files became errors
+    expect(run.accounting.missing).toEqual([]);
+    expect(run.accounting.duplicated).toEqual([]);
+    expect(run.accounting.unexpected).toEqual([]);
+    expect(run.accounting.results + run.accounting.errors).toBe(run.files);
+    expect(run.accounting.errors).toBe(run.corruptFiles);
+  });
+
+  it('splits the end-to-end time into accumulate, submit, job start, inference and write', () => {
+    // given the end-to-end run
+    // when its timeline is read
+    // then the five phases are there in pipeline order
+    expect(report.endToEnd[0].timeline.phases.map((p) => p.phase)).toEqual([
+      'accumulate',
+      'submit',
+      'job start',
+      'inference',
+      'write',
+    ]);
+  });
+
+  it('writes the cost model next to the benchmarks, with a chart', () => {
+    // given the run's docs folder
+    // when cost.md and the charts are read
+    // then cost.md has its prices and the SVG charts are there
+    expect(readFileSync(join(docsDir, 'cost.md'), 'utf-8')).toContain('## Prices');
+    expect(readFileSync(join(docsDir, 'charts', 'cost-vs-latency.svg'), 'utf-8')).toMatch(/^<svg/);
+    expect(readFileSync(join(docsDir, 'charts', 'physical-limit.svg'), 'utf-8')).toMatch(/^<svg/);
+  });
+});
