@@ -6,6 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../container/src/backend/select-backend';
 import { inputShape } from '../../container/src/model/validate-metadata';
+import { decodePool } from '../../container/src/infer/input/decode-pool';
+import { Decoder, inlineDecoder } from '../../container/src/infer/input/decoder';
+import { availableParallelism } from 'node:os';
 import { benchInputs } from './bench-inputs';
 import { registerBenchModel } from './bench-model';
 import type { BenchPlan } from './bench-size';
@@ -25,6 +28,8 @@ export interface PeerRun {
 export interface ComputeBenchResult {
   readonly backend: string;
   readonly wasmThreads: number;
+  /** Decode threads beside the model thread, as the worker's default (cores - 1). */
+  readonly decodeThreads: number;
   readonly ours: readonly ThroughputRow[];
   readonly peers: readonly PeerRun[];
   readonly peerSkipReason?: string;
@@ -60,13 +65,22 @@ export async function runComputeBench(
   );
   const backend = await selectBackend('infer', log, { ...process.env, TFJS_BACKEND: '' });
   const bench = await registerBenchModel(s3, bucket);
+  const decodeThreads = Math.max(0, availableParallelism() - 1);
+  const decoder: Decoder = decodeThreads > 0 ? decodePool(decodeThreads) : inlineDecoder();
   try {
     const { metadata } = bench.resolved;
     const { pngs, inputs } = benchInputs(INPUT_POOL, metadata.input);
     const ours: ThroughputRow[] = [];
     for (const batchSize of plan.batchSizes) {
       const row = await ourThroughput(
-        { scorer: bench.scorer, spec: metadata.input, labels: metadata.labels, inputs, pngs },
+        {
+          scorer: bench.scorer,
+          spec: metadata.input,
+          labels: metadata.labels,
+          inputs,
+          pngs,
+          decoder,
+        },
         batchSize,
         plan.minSeconds,
       );
@@ -105,6 +119,7 @@ export async function runComputeBench(
     return {
       backend,
       wasmThreads: wasm.getThreadsCount(),
+      decodeThreads,
       ours,
       peers,
       peerSkipReason: plan.peerSkipReason,
@@ -116,6 +131,7 @@ export async function runComputeBench(
       tfjsVersion: tf.version.tfjs,
     };
   } finally {
+    await decoder.close();
     bench.scorer.dispose();
     bench.model.dispose();
   }

@@ -91,6 +91,14 @@ function profileSection(result: ComputeBenchResult): string {
   ].join('\n');
 }
 
+/** How end-to-end time per image compares with the model call alone, at the largest batch. */
+function decodeShare(result: ComputeBenchResult): string {
+  const row = result.ours[result.ours.length - 1];
+  const e2eMs = 1000 / row.endToEndImagesPerSecond;
+  const computeMs = 1000 / row.computeImagesPerSecond;
+  return `At batch ${row.batchSize} an image takes ${sig(e2eMs)} ms end to end against ${sig(computeMs)} ms in the model call alone, so decoding and preprocessing are ${percent(1 - computeMs / e2eMs)} of it.`;
+}
+
 function gapAnalysis(result: ComputeBenchResult, ratios: readonly PeerRatio[]): string {
   const slower = ratios.filter((r) => r.compute < 1 || r.endToEnd < 1);
   if (ratios.length === 0) return '';
@@ -107,7 +115,7 @@ function gapAnalysis(result: ComputeBenchResult, ratios: readonly PeerRatio[]): 
     '',
     `- **Convolution kernels**: ${percent(conv)} of a batch-${result.profile.batchSize} call is spent in the two convolutions. The wasm backend runs them on ${result.wasmThreads} thread (tfjs-backend-wasm does not start its thread pool under Node), with XNNPACK SIMD kernels; TensorFlow runs oneDNN kernels built for the CPU's widest vector units, and with its default threads on every core. Closing it: the container image's native backend (tfjs-node-gpu, the same libtensorflow kernels as the peer, on the GPU), and on CPU-only hosts one worker process per core (each wasm worker is single-threaded) or tfjs-node.`,
     `- **Per-call overhead** (${percent(result.profile.overheadShare)} of the call outside kernels at batch ${result.profile.batchSize}, most of the time at batch 1): building the input tensor from per-record arrays, kernel dispatch through tfjs, and reading the scores back. Larger mini-batches amortise it: the worker's default batch size (128) is where the ratio is best.`,
-    '- **End to end**, decoding runs in JavaScript (pngjs, jpeg-js) on the same single thread as the model, while TensorFlow decodes in C++ inside its graph. The worker already overlaps downloads with compute; moving decode to worker threads would overlap it with the model too.',
+    `- **End to end**, decoding runs in JavaScript (pngjs, jpeg-js) on ${result.decodeThreads} decode thread${result.decodeThreads === 1 ? '' : 's'} beside the model thread (the worker's default, cores - 1), while TensorFlow decodes in C++ inside its graph on its own thread pool. ${decodeShare(result)} What would close it: a native PNG/JPEG decoder (sharp or the native backend's tf.node.decodeImage in the container image), or more decode threads on instances with more cores.`,
   ].join('\n');
 }
 
@@ -121,7 +129,7 @@ export function peersSection(
   const lines = [
     `Command: \`${command}\` on ${date}. Machine: ${machine}. Node ${result.nodeVersion}, TensorFlow.js ${result.tfjsVersion} on the **${result.backend}** backend (${result.wasmThreads} thread, SIMD).`,
     '',
-    "Method: the default digit model (container/src/train/architecture.ts, DIGITS_CNN: conv 3x3x8, pool, conv 3x3x16, pool, dense 10) with seeded random weights, registered in the emulator and loaded through the worker (resolveModel + loadScorer); random weights cost the same to run as trained ones. Inputs: 256 real MNIST digits as PNGs. *Compute* times the worker's Scorer.score on ready float inputs; *end to end* times PNG bytes in memory to top-3 predictions (decode, preprocess, model call, top-k). Each number is the mean over repeated calls after one warm-up call, run for at least the plan's minimum time. The peer rebuilds the same layers in Keras, loads the same weights (exported from tfjs), checks its scores against ours, and times the same work the same way (`tf.function` model call; end to end `tf.io.decode_png` + resize + model + `tf.math.top_k` in one graph). Ratio = ours / peer: above 1 means our worker is faster.",
+    "Method: the default digit model (container/src/train/architecture.ts, DIGITS_CNN: conv 3x3x8, pool, conv 3x3x16, pool, dense 10) with seeded random weights, registered in the emulator and loaded through the worker (resolveModel + loadScorer); random weights cost the same to run as trained ones. Inputs: 256 real MNIST digits as PNGs. *Compute* times the worker's Scorer.score on ready float inputs; *end to end* times PNG bytes in memory to top-3 predictions (decode and preprocess on the worker's decode threads, overlapped with the model call as in the worker, then top-k). Each number is the mean over repeated calls after one warm-up call, run for at least the plan's minimum time. The peer rebuilds the same layers in Keras, loads the same weights (exported from tfjs), checks its scores against ours, and times the same work the same way (`tf.function` model call; end to end `tf.io.decode_png` + resize + model + `tf.math.top_k` in one graph). Ratio = ours / peer: above 1 means our worker is faster.",
     '',
   ];
   if (result.peers.length === 0) {
