@@ -21,6 +21,9 @@ export interface JobView {
     readonly status: string;
     readonly reason?: string;
   }[];
+  readonly createdAt?: string;
+  /** Where its output is: a local log file, or the CloudWatch log stream. */
+  readonly log?: string;
 }
 
 /** The local executor's record is the truth locally: the emulator marks every job SUCCEEDED. */
