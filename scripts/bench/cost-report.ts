@@ -243,6 +243,21 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   );
 }
 
+type ChartPoint = { x: number; y: number; label: string };
+
+/** Settings that land on the same point share it, their labels joined. */
+function mergeCoincident(points: readonly ChartPoint[]): ChartPoint[] {
+  const merged: ChartPoint[] = [];
+  for (const point of points) {
+    const same = merged.find(
+      (p) => Math.abs(p.x - point.x) < 1e-9 * p.x && Math.abs(p.y - point.y) < 1e-9 * p.y,
+    );
+    if (same) same.label = `${same.label}, ${point.label}`;
+    else merged.push({ ...point });
+  }
+  return merged;
+}
+
 /** Cost against latency, one line per arrival rate, one point per max-wait setting. */
 export function tradeoffChart(rows: readonly SweepRow[]): LineChart {
   return {
@@ -253,13 +268,15 @@ export function tradeoffChart(rows: readonly SweepRow[]): LineChart {
     xLog: true,
     series: SWEEP_RATES_PER_HOUR.map((rate) => ({
       name: `${count(rate)} files/h`,
-      points: rows
-        .filter((row) => row.rate === rate)
-        .map((row) => ({
-          x: row.scenario.latency.meanSeconds / 60,
-          y: row.scenario.gpu['g4dn.xlarge'].spotPerMillion,
-          label: row.label.replace('wait ', ''),
-        })),
+      points: mergeCoincident(
+        rows
+          .filter((row) => row.rate === rate)
+          .map((row) => ({
+            x: row.scenario.latency.meanSeconds / 60,
+            y: row.scenario.gpu['g4dn.xlarge'].spotPerMillion,
+            label: row.label.replace('wait ', ''),
+          })),
+      ),
     })),
   };
 }

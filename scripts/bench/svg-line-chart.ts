@@ -128,7 +128,8 @@ export function renderLineChart(chart: LineChart): string {
       out.push(`<circle cx="${cx}" cy="${cy}" r="3.5" fill="${colour}"/>`);
       if (p.label !== undefined) {
         out.push(
-          `<text x="${Number(cx) + 5}" y="${Number(cy) - 6}" font-size="10" fill="${colour}">${escapeXml(p.label)}</text>`,
+          // Alternate above and below so labels of close points do not overprint.
+          `<text x="${Number(cx) + 5}" y="${Number(cy) + (i % 2 === 0 ? -6 : 14)}" font-size="10" fill="${colour}">${escapeXml(p.label)}</text>`,
         );
       }
     });
