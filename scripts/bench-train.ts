@@ -41,6 +41,7 @@ async function throughput(batchSizes: number[], count: number): Promise<void> {
         batchSize,
         epochs: 1,
         learningRate: 0.002,
+        learningRateDecay: 1,
         patience: 0,
         shape: [28, 28, 1],
         classCount: 10,

@@ -40,6 +40,14 @@ export const ARCHITECTURE_PRESETS: Readonly<Record<string, ArchitectureSpec>> = 
   'digits-cnn': DIGITS_CNN,
 };
 
+/**
+ * Architectures used, by model name, when neither the training config nor a flag names one:
+ * `train --model digits` (the demo's scheduled job) then needs no configuration at all.
+ */
+export const DEFAULT_ARCHITECTURES: Readonly<Record<string, ArchitectureSpec>> = {
+  digits: DIGITS_CNN,
+};
+
 /** Per-sample input tensor shape (without the batch dimension). */
 export function inputShape(input: InputSpec): number[] {
   return input.kind === 'image' ? [input.height, input.width, input.channels] : [input.size];

@@ -8,6 +8,8 @@ export interface FitOptions {
   readonly batchSize: number;
   readonly epochs: number;
   readonly learningRate: number;
+  /** Learning rate multiplier per epoch: epoch e trains at learningRate * decay^(e-1). */
+  readonly learningRateDecay: number;
   readonly patience: number;
   readonly shape: readonly number[];
   readonly classCount: number;
@@ -40,8 +42,9 @@ export interface FitResult {
 const MIN_IMPROVEMENT = 1e-4;
 
 /**
- * Mini-batch gradient descent (Adam) over a streamed training split, with validation after
- * every epoch and early stopping: training ends after `patience` epochs without improvement
+ * Mini-batch gradient descent (Adam, learning rate decayed per epoch so late epochs settle
+ * instead of oscillating) over a streamed training split, with validation after every epoch
+ * and early stopping: training ends after `patience` epochs without improvement
  * and the model keeps the weights of its best epoch.
  */
 export async function fitModel(
@@ -50,15 +53,16 @@ export async function fitModel(
   options: FitOptions,
   onEpoch: (log: EpochLog) => void = () => undefined,
 ): Promise<FitResult> {
-  model.compile({
-    optimizer: tf.train.adam(options.learningRate),
-    loss: 'categoricalCrossentropy',
-  });
+  const optimizer = tf.train.adam(options.learningRate);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const logs: EpochLog[] = [];
   let best: { epoch: number; metrics: ModelMetrics; weights: tf.Tensor[] } | undefined;
   let trainSamples = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const started = process.hrtime.bigint();
+    // Adam reads its learning rate on every step; the field is protected only in the typings.
+    (optimizer as unknown as { learningRate: number }).learningRate =
+      options.learningRate * options.learningRateDecay ** (epoch - 1);
     let lossSum = 0;
     let seen = 0;
     for await (const batch of inBatches(data.train(epoch), options.batchSize)) {

@@ -2,7 +2,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type * as tf from '@tensorflow/tfjs';
 import { modelKeys } from '../../../lib/contracts/keys';
 import {
-  InputSpec,
   ModelMetadata,
   ModelMetrics,
   REGISTRY_SCHEMA_VERSION,
@@ -12,7 +11,7 @@ import { ModelRegistry } from '../registry/model-registry';
 import { decidePromotion } from '../registry/promotion-gate';
 import { readJson } from '../registry/s3-json';
 import { newVersionId } from '../registry/version-id';
-import { buildModel, inputShape } from './architecture';
+import { ArchitectureSpec, buildModel, DEFAULT_ARCHITECTURES, inputShape } from './architecture';
 import { DataIssues } from './data-issues';
 import { EmptyDatasetError, TrainConfigError } from './errors';
 import { evaluateModel } from './evaluate-model';
@@ -92,7 +91,9 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
       `champion ${champion.name}@${champion.version} is a ${champion.format} model; only layers models can be fine-tuned`,
     );
   }
-  const { input, labels } = champion ?? firstModelShape(config, objects, job, configKey);
+  const first = champion ? undefined : firstModelPlan(config, objects, job, configKey);
+  const input = champion?.input ?? first!.architecture.input;
+  const labels = champion?.labels ?? first!.labels;
   const shape = inputShape(input);
   const counts: Record<string, number> = {};
   const firstPass = { train: true, validation: true };
@@ -141,7 +142,7 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
       JSON.stringify({ event: 'champion-baseline', version: champion.version, ...championMetrics }),
     );
   } else {
-    model = buildModel(config.architecture!, labels.length, config.seed);
+    model = buildModel(first!.architecture, labels.length, config.seed);
   }
   const fit = await fitModel(model, data, fitOptions, (epoch) =>
     job.log(JSON.stringify({ event: 'epoch', ...epoch })),
@@ -187,13 +188,14 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
   };
 }
 
-function firstModelShape(
+function firstModelPlan(
   config: TrainingConfig,
   objects: Parameters<typeof folderLabels>[0],
   job: TrainingJob,
   configKey: string,
-): { input: InputSpec; labels: readonly string[] } {
-  if (!config.architecture) {
+): { architecture: ArchitectureSpec; labels: readonly string[] } {
+  const architecture = config.architecture ?? DEFAULT_ARCHITECTURES[job.modelName];
+  if (!architecture) {
     throw new TrainConfigError(
       `model '${job.modelName}' has no champion to fine-tune and no architecture: set 'architecture' in s3://${job.bucket}/${configKey} or pass --architecture`,
     );
@@ -204,5 +206,5 @@ function firstModelShape(
       `model '${job.modelName}': found ${labels.length} label(s) (${labels.join(', ')}); a classifier needs at least two: add label folders under ${job.trainingPrefix} or set 'labels' in the training config`,
     );
   }
-  return { input: config.architecture.input, labels };
+  return { architecture, labels };
 }

@@ -10,6 +10,8 @@ export interface TrainingConfig {
   readonly batchSize: number;
   readonly epochs: number;
   readonly learningRate: number;
+  /** Per-epoch learning-rate multiplier (1 = constant). */
+  readonly learningRateDecay: number;
   /** Share of samples held out for validation, chosen by a hash of the sample id. */
   readonly validationFraction: number;
   /** Epochs without a validation-loss improvement before training stops. */
@@ -31,6 +33,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   batchSize: 32,
   epochs: 8,
   learningRate: 0.002,
+  learningRateDecay: 0.7,
   validationFraction: 0.2,
   patience: 2,
   promotionMargin: 0,

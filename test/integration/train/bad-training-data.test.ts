@@ -1,5 +1,7 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
+import { ModelRegistry } from '../../../container/src/registry/model-registry';
+import { DIGITS_CNN } from '../../../container/src/train/architecture';
 import { EmptyDatasetError, TrainConfigError } from '../../../container/src/train/errors';
 import { runTraining } from '../../../container/src/train/run-training';
 import { prepareTrainingBackend } from '../../../container/src/train/training-backend';
@@ -101,15 +103,42 @@ describe('train with bad data', () => {
   });
 
   it('refuses a first run without an architecture, naming where to set it', async () => {
-    // given digits but neither a champion nor an architecture
+    // given images for a model that has no default architecture, no champion and no config
     const bucket = await createBucket(s3);
-    await uploadDigits(s3, bucket, prefix, digitRange(0, 1));
+    await uploadDigits(s3, bucket, 'training/shapes/', digitRange(0, 1));
 
     // when trained / then the config error says where the architecture goes
-    await expect(trainDigits(bucket, {})).rejects.toThrow(
+    const { log } = captureLog();
+    await expect(
+      runTraining({
+        s3,
+        bucket,
+        modelName: 'shapes',
+        trainingPrefix: 'training/shapes/',
+        flags: {},
+        log,
+      }),
+    ).rejects.toThrow(
       new TrainConfigError(
-        `model 'digits' has no champion to fine-tune and no architecture: set 'architecture' in s3://${bucket}/models/digits/training-config.json or pass --architecture`,
+        `model 'shapes' has no champion to fine-tune and no architecture: set 'architecture' in s3://${bucket}/models/shapes/training-config.json or pass --architecture`,
       ),
+    );
+  });
+
+  it('builds the digits model by default, with no configuration at all', async () => {
+    // given digits and nothing else: no config, no flag, no champion
+    const bucket = await createBucket(s3);
+    await uploadDigits(s3, bucket, prefix, digitRange(0, 4));
+
+    // when `train --model digits` runs with one epoch
+    const outcome = await trainDigits(bucket, { '--epochs': '1' });
+
+    // then the first version is the digits CNN over 28x28 grayscale digits
+    expect(outcome.promoted).toBe(true);
+    const model = await new ModelRegistry(s3, bucket, 'digits').loadLayersModel(outcome.version);
+    expect(model.inputs[0].shape).toEqual([null, 28, 28, 1]);
+    expect(model.layers.filter((l) => l.getClassName() === 'Conv2D')).toHaveLength(
+      DIGITS_CNN.kind === 'cnn' ? DIGITS_CNN.convFilters.length : 0,
     );
   });
 });

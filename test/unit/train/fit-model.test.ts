@@ -38,7 +38,15 @@ describe('fitModel', () => {
     const result = await fitModel(
       model,
       { train: () => each(train), validation: () => each(validation) },
-      { batchSize: 16, epochs: 20, learningRate: 0.05, patience: 20, shape: [2], classCount: 2 },
+      {
+        batchSize: 16,
+        epochs: 20,
+        learningRate: 0.05,
+        learningRateDecay: 1,
+        patience: 20,
+        shape: [2],
+        classCount: 2,
+      },
     );
 
     // then validation accuracy is high and the last epoch beats the first
@@ -58,7 +66,15 @@ describe('fitModel', () => {
     const result = await fitModel(
       model,
       { train: () => each(train), validation: () => each(validation) },
-      { batchSize: 16, epochs: 10, learningRate: 0, patience: 1, shape: [2], classCount: 2 },
+      {
+        batchSize: 16,
+        epochs: 10,
+        learningRate: 0,
+        learningRateDecay: 1,
+        patience: 1,
+        shape: [2],
+        classCount: 2,
+      },
     );
 
     // then training stopped after epoch 3, keeping epoch 1
@@ -72,7 +88,15 @@ describe('fitModel', () => {
     const result = await fitModel(
       model,
       { train: () => each([]), validation: () => each(samples(8, 1)) },
-      { batchSize: 4, epochs: 3, learningRate: 0.01, patience: 1, shape: [2], classCount: 2 },
+      {
+        batchSize: 4,
+        epochs: 3,
+        learningRate: 0.01,
+        learningRateDecay: 1,
+        patience: 1,
+        shape: [2],
+        classCount: 2,
+      },
     );
 
     // then nothing was trained or validated

@@ -68,10 +68,10 @@ describe('CSV records', () => {
   });
 
   it('rejects a row with an empty feature cell', () => {
-    // given an empty cell / when parsed / then it is unreadable
+    // given an empty cell / when parsed / then it is unreadable, naming the column
     const layout = csvLayout('a,b,label', 'f.csv', unnamed, 'label');
     expect(() => parseCsvRecord(',2,x', 'f.csv#3', layout, unnamed, 'label')).toThrow(
-      /feature #0 is not a finite number/,
+      "f.csv#3: feature 'a' is not a finite number",
     );
   });
 
