@@ -15,6 +15,7 @@ import {
   applyCustomResources,
 } from './deploy/apply-custom-resources';
 import { bootstrapEmulator } from './deploy/bootstrap-emulator';
+import { disableEventSourceMappings } from './deploy/disable-event-source-mappings';
 import {
   prepareEmulatorTemplate,
   Replacement,
@@ -149,19 +150,31 @@ export async function deployToEmulator(
   const { StackResources = [] } = await cfn.send(
     new DescribeStackResourcesCommand({ StackName: stackName }),
   );
+  const functions = StackResources.filter(
+    (resource) => resource.ResourceType === 'AWS::Lambda::Function',
+  ).map((resource) => resource.PhysicalResourceId!);
+  const replacements = [...prepared.replacements];
+  for (const functionName of await disableEventSourceMappings(functions)) {
+    replacements.push({
+      logicalId: functionName,
+      type: 'AWS::Lambda::EventSourceMapping',
+      change:
+        "disabled: moto's mapping would hand messages to a function it cannot run; the local batcher receives instead",
+    });
+  }
   const created = new Set(StackResources.map((resource) => resource.LogicalResourceId));
   const notCreated = Object.entries(prepared.template.Resources)
     .filter(([logicalId]) => !created.has(logicalId))
     .map(([logicalId, resource]) => ({ logicalId, type: resource.Type }));
   log(
-    `stack ${stackName} created from the synthesized template (${prepared.replacements.length} local replacements)`,
+    `stack ${stackName} created from the synthesized template (${replacements.length} local replacements)`,
   );
   return {
     stackName,
     outputs: Object.fromEntries(
       Object.entries(allOutputs).filter(([key]) => !key.startsWith(RESOLVED_OUTPUT_PREFIX)),
     ),
-    replacements: prepared.replacements,
+    replacements,
     customResources,
     notCreated,
     unpublishedImages: synthesized.imageAssets,

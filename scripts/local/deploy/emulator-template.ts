@@ -88,7 +88,9 @@ export function prepareEmulatorTemplate(
   for (const [logicalId, resource] of lifted) {
     delete template.Resources[logicalId];
     // ServiceToken names the provider Lambda, which nothing invokes locally.
-    const { ServiceToken: _serviceToken, ...rest } = resource.Properties ?? {};
+    const rest = Object.fromEntries(
+      Object.entries(resource.Properties ?? {}).filter(([key]) => key !== 'ServiceToken'),
+    );
     const properties = options.resolveTypes.includes(resource.Type)
       ? mapTree(rest, (node) => {
           if (!isIntrinsic(node)) return undefined;
