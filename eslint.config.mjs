@@ -11,6 +11,8 @@ export default tseslint.config(
       '.venv/**',
       '.emulator/**',
       'coverage/**',
+      '.tmp/**',
+      '.venv-peer/**',
       '**/*.mjs',
       '**/*.js',
     ],

@@ -14,7 +14,11 @@ async function main(command: string | undefined): Promise<number> {
     case 'start': {
       const emulator = await startEmulator(log);
       const env = emulatorEnvironment(emulator.endpoint);
-      process.stdout.write(Object.entries(env).map(([k, v]) => `export ${k}=${v}`).join('\n') + '\n');
+      process.stdout.write(
+        Object.entries(env)
+          .map(([k, v]) => `export ${k}=${v}`)
+          .join('\n') + '\n',
+      );
       log('press Ctrl-C to stop');
       await new Promise<void>((resolve) => process.once('SIGINT', resolve));
       await emulator.stop();
