@@ -111,6 +111,12 @@ export async function runBench(
   const date = new Date().toISOString().slice(0, 10);
   const emulator = await startEmulator(log);
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
+  // An interrupted run must not leave the emulator it started behind.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void emulator.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
     const compute = await runComputeBench(plan, s3Client(), `bench-models-${Date.now()}`, log);
     const endToEnd: EndToEndResult[] = [];
@@ -137,6 +143,8 @@ export async function runBench(
     const cost = costScenario(costInputs.workload, costInputs.thresholds, costInputs.assumptions);
     return { size: plan.size, compute, endToEnd, cost, benchmarksFile: file };
   } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
     await emulator.stop();
   }
 }

@@ -20,6 +20,8 @@ export interface PumpOptions {
   readonly config: BatcherConfig;
   /** Messages handed to one invocation at most (the event source batch size). */
   readonly batchSize: number;
+  /** Longest time spent gathering one invocation's messages (the batching window). */
+  readonly batchingWindowMs: number;
   /** How often the schedule invokes the batcher to close batches past max wait. */
   readonly sweepEveryMs: number;
   readonly region: string;
@@ -77,10 +79,14 @@ export class BatcherPump {
     );
   }
 
-  /** Gathers up to the batch size (like a batching window), then invokes once. */
+  /**
+   * Gathers up to the batch size within the batching window, or until the queue has nothing
+   * more, then invokes once.
+   */
   private async receiveBatch(): Promise<Message[]> {
     const messages: Message[] = [];
-    while (messages.length < this.options.batchSize) {
+    const windowEnds = Date.now() + this.options.batchingWindowMs;
+    while (messages.length < this.options.batchSize && Date.now() < windowEnds) {
       const { Messages = [] } = await this.options.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: this.options.queueUrl,

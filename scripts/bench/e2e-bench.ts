@@ -8,6 +8,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { Duration } from 'aws-cdk-lib';
+import { DEFAULT_CONFIG } from '../../lib/config/pipeline-config';
+import { ingestVisibilityTimeout } from '../../lib/constructs/ingest-queue';
 import { dynamoClient, s3Client, sqsClient } from '../../lib/contracts/aws-clients';
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
 import { inferJobName, WORKER_ENV } from '../../lib/contracts/job-contract';
@@ -141,6 +145,20 @@ export async function runEndToEnd(
       createBatchResources(batch),
     ]);
   await notifyQueueOnCreate(s3, inputBucket, queue, { prefix: INPUT_PREFIX });
+  // The stack's visibility timeout: a slow invocation's messages must not reappear meanwhile.
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queue.url,
+      Attributes: {
+        VisibilityTimeout: String(
+          ingestVisibilityTimeout(
+            Duration.seconds(DEFAULT_CONFIG.batcherTimeoutSeconds),
+            Duration.seconds(DEFAULT_CONFIG.batcherBatchingWindowSeconds),
+          ).toSeconds(),
+        ),
+      },
+    }),
+  );
   (await registerDigitsChampion(s3, modelBucket)).dispose();
   const config = loadConfig({
     [BATCHER_ENV.bufferTable]: bufferTable,
@@ -178,7 +196,8 @@ export async function runEndToEnd(
     queueUrl: queue.url,
     queueArn: queue.arn,
     config,
-    batchSize: 1_000,
+    batchSize: DEFAULT_CONFIG.batcherBatchSize,
+    batchingWindowMs: DEFAULT_CONFIG.batcherBatchingWindowSeconds * 1000,
     sweepEveryMs: SWEEP_EVERY_MS,
     region,
     onError,
@@ -205,7 +224,8 @@ export async function runEndToEnd(
     log(`e2e ${files}: uploaded in ${((uploadEnd - uploadStart) / 1000).toFixed(1)} s`);
 
     const shards = new Map<string, ShardOutput>();
-    const deadline = Date.now() + 120_000 + files * 100;
+    // Generous: the emulator handles a few hundred requests a second on a shared machine.
+    const deadline = Date.now() + 300_000 + files * 1_000;
     let accounted = 0;
     while (accounted < files) {
       if (Date.now() > deadline) {

@@ -28,7 +28,7 @@ export function endToEndSection(
   date: string,
 ): string {
   return [
-    `Command: \`${command}\` on ${date}. The whole pipeline on the emulator (moto): PNG digits uploaded to an input bucket whose ObjectCreated notifications go to SQS, as the stack wires them; the batcher's routing invoked in-process from SQS (up to 1,000 messages per invocation) and from a schedule (every 5 s here, every minute when deployed); the array jobs run by the local Batch executor as worker processes (tsx, wasm backend); results, errors and summaries read back from S3. One file in 20 is a truncated PNG, so the error stream is exercised too. Timings come from the manifests (batch closed), the Batch jobs (submitted) and the shard summaries (scoring started and ended, write time).`,
+    `Command: \`${command}\` on ${date}. The whole pipeline on the emulator (moto): PNG digits uploaded to an input bucket whose ObjectCreated notifications go to SQS, as the stack wires them; the batcher's routing invoked in-process from SQS (up to 1,000 messages per invocation, gathered for at most the 20 s batching window, with the stack's visibility timeout) and from a schedule (every 5 s here, every minute when deployed); the array jobs run by the local Batch executor as worker processes (tsx, wasm backend); results, errors and summaries read back from S3. One file in 20 is a truncated PNG, so the error stream is exercised too. Timings come from the manifests (batch closed), the Batch jobs (submitted) and the shard summaries (scoring started and ended, write time).`,
     '',
     ...runs.map(runBlock),
     dominantPhase(runs[runs.length - 1]),
