@@ -110,6 +110,7 @@ async function shardRate(
       scorer,
       backend: 'wasm',
       log: () => undefined,
+      stop: new AbortController().signal,
       options: {
         shard: 0,
         resultsBucket: bench.results,

@@ -37,3 +37,11 @@ export class RecordError extends Error {
     this.name = 'RecordError';
   }
 }
+
+/** The shard was asked to stop (SIGTERM: a spot reclaim or job termination) and checkpointed. */
+export class ShardInterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShardInterruptedError';
+  }
+}

@@ -30,14 +30,32 @@ export async function runInferCommand(
           : ' (pinned by the manifest)'),
     );
     const scorer = await loadScorer(model, s3);
+    // AWS Batch stops a container with SIGTERM, then SIGKILL after the stop timeout (spot
+    // reclaims and job termination); checkpointing the records already scored saves redoing them.
+    const stop = new AbortController();
+    const onSigterm = () => {
+      log('SIGTERM: finishing the current mini-batch and checkpointing');
+      stop.abort();
+    };
+    process.once('SIGTERM', onSigterm);
     try {
-      const summary = await runShard({ s3, manifest, model, scorer, backend, options, log });
+      const summary = await runShard({
+        s3,
+        manifest,
+        model,
+        scorer,
+        backend,
+        options,
+        log,
+        stop: stop.signal,
+      });
       log(
         `shard ${summary.shard} of batch ${summary.batchId} done: ${summary.counts.ok} ok, ` +
           `${summary.counts.failed} failed, ${summary.counts.skipped} skipped in ${summary.timings.totalMs} ms`,
       );
       return 0;
     } finally {
+      process.off('SIGTERM', onSigterm);
       scorer.dispose();
     }
   } catch (error) {

@@ -41,6 +41,8 @@ export interface ShardRun {
   readonly backend: string;
   readonly options: ShardOptions;
   readonly log: (line: string) => void;
+  /** Aborted to stop early: the shard checkpoints what it has scored and throws. */
+  readonly stop: AbortSignal;
 }
 
 async function* concatenated(

@@ -1,5 +1,5 @@
 import type { ManifestItem } from '../../../lib/contracts/manifest';
-import { RecordError } from './errors';
+import { RecordError, ShardInterruptedError } from './errors';
 import { decodePool } from './input/decode-pool';
 import { inlineDecoder } from './input/decoder';
 import { downloadObject } from './input/download-object';
@@ -155,11 +155,17 @@ export async function scoreRemaining(
       if (buffer.recordsBefore(counters.itemsDone) >= options.checkpointRecords) {
         await cut(counters.itemsDone);
       }
+      if (run.stop.aborted) break;
     }
     if (pending.length > 0) await scoreBatch(pending);
-    counters.itemsDone = items.length;
-    if (cutAt < items.length) await cut(items.length);
+    counters.itemsDone = decodedThrough;
+    if (cutAt < decodedThrough) await cut(decodedThrough);
     await writer.drain();
+    if (decodedThrough < items.length) {
+      throw new ShardInterruptedError(
+        `stopped after object ${decodedThrough} of ${items.length}, all checkpointed: a retry resumes there`,
+      );
+    }
   } finally {
     await decoder.close();
   }

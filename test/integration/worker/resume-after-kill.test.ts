@@ -16,12 +16,16 @@ const s3 = s3Client();
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The worker as AWS Batch runs it: its own process, started from the CLI entry point. */
-function startWorker(argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'container/src/main.ts', ...argv], {
-    cwd: ROOT,
-    env,
-    stdio: 'ignore',
-  });
+function startWorker(argv: string[], env: NodeJS.ProcessEnv) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'container/src/main.ts', ...argv],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const output = { text: '' };
+  child.stdout!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', done));
+  return { child, output, exited };
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
@@ -32,37 +36,46 @@ async function waitFor(condition: () => Promise<boolean>, what: string): Promise
   throw new Error(`gave up waiting for ${what}`);
 }
 
-describe('a shard killed midway and run again', () => {
-  it('ends with every record exactly once, resuming after the last checkpoint', async () => {
-    // given a shard of 300 images, every 50th one corrupt, checkpointed every 20 records
-    const models = await createBucket(s3);
-    const inputs = await createBucket(s3);
-    const results = await createBucket(s3);
-    await publishDigitsChampion(s3, models);
-    const files = Array.from({ length: 300 }, (_, i) => ({
-      key: `incoming/${String(i).padStart(3, '0')}.png`,
-      body: i % 50 === 49 ? truncatedPng() : pngOf(mnistDigit(i % 10, Math.floor(i / 10)), 28, 28),
-    }));
-    const items = await uploadInputs(s3, inputs, files);
-    const manifestUrl = await writeManifest(s3, results, 'killed', { name: 'digits' }, items);
-    const argv = ['infer', '--manifest', manifestUrl, '--batch-size', '8'];
-    const env = {
+/** A shard of 300 images, every 50th one corrupt, checkpointed every 20 records. */
+async function shardOf300(batchId: string) {
+  const models = await createBucket(s3);
+  const inputs = await createBucket(s3);
+  const results = await createBucket(s3);
+  await publishDigitsChampion(s3, models);
+  const files = Array.from({ length: 300 }, (_, i) => ({
+    key: `incoming/${String(i).padStart(3, '0')}.png`,
+    body: i % 50 === 49 ? truncatedPng() : pngOf(mnistDigit(i % 10, Math.floor(i / 10)), 28, 28),
+  }));
+  const items = await uploadInputs(s3, inputs, files);
+  const manifestUrl = await writeManifest(s3, results, batchId, { name: 'digits' }, items);
+  return {
+    results,
+    files,
+    items,
+    argv: ['infer', '--manifest', manifestUrl, '--batch-size', '8'],
+    env: {
       ...process.env,
       MODEL_BUCKET: models,
       RESULTS_BUCKET: results,
       WORKER_CHECKPOINT_RECORDS: '20',
-    };
-    const checkpoints = resultKeys.checkpointPrefix('killed', 0);
+    },
+    hasCheckpoint: async () =>
+      (await listKeys(s3, results, resultKeys.checkpointPrefix(batchId, 0))).some((k) =>
+        /\d\.json$/.test(k),
+      ),
+  };
+}
+
+describe('a shard killed midway and run again', () => {
+  it('ends with every record exactly once, resuming after the last checkpoint', async () => {
+    // given a shard of 300 images, every 50th one corrupt, checkpointed every 20 records
+    const { results, files, items, argv, env, hasCheckpoint } = await shardOf300('killed');
 
     // when the worker process is killed (SIGKILL, as a spot reclaim) after its first checkpoint
     const worker = startWorker(argv, env);
-    const exited = new Promise((done) => worker.once('exit', done));
-    await waitFor(
-      async () => (await listKeys(s3, results, checkpoints)).some((k) => /\d\.json$/.test(k)),
-      'a first checkpoint part',
-    );
-    worker.kill('SIGKILL');
-    await exited;
+    await waitFor(hasCheckpoint, 'a first checkpoint part');
+    worker.child.kill('SIGKILL');
+    await worker.exited;
     const summaryBeforeRetry = await listKeys(s3, results, 'summaries/');
     // ...and the shard runs again
     const lines: string[] = [];
@@ -83,5 +96,30 @@ describe('a shard killed midway and run again', () => {
     );
     expect(outputs.errors).toHaveLength(6);
     expect(outputs.summary.counts).toEqual({ ok: 294, failed: 6, skipped: 0 });
+  });
+
+  it('checkpoints what it scored and exits 1 on SIGTERM, and the retry resumes exactly there', async () => {
+    // given the same kind of shard, running in its own process
+    const { results, items, argv, env, hasCheckpoint } = await shardOf300('stopped');
+    const worker = startWorker(argv, env);
+
+    // when it receives SIGTERM after its first checkpoint, as AWS Batch stops a container
+    await waitFor(hasCheckpoint, 'a first checkpoint part');
+    worker.child.kill('SIGTERM');
+    const code = await worker.exited;
+    // ...and the shard runs again
+    const lines: string[] = [];
+    await runInferCommand(argv.slice(1), (line) => lines.push(line), env);
+
+    // then the stopped run said where it stopped, the retry resumed there, and nothing is lost
+    expect(code).toBe(1);
+    const stoppedAt = /stopped after object (\d+) of 300, all checkpointed/.exec(
+      worker.output.text,
+    )?.[1];
+    expect(stoppedAt).toBeDefined();
+    expect(lines.join('\n')).toContain(`resuming at object ${stoppedAt} after`);
+    const outputs = await readShardOutputs(s3, results, 'stopped', 0);
+    const ids = [...outputs.results, ...outputs.errors].map((record) => record.recordId);
+    expect([...ids].sort()).toEqual(items.map((item) => recordId(item, 0)).sort());
   });
 });
