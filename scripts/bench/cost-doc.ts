@@ -57,11 +57,16 @@ For a steady arrival rate *r* (files/s) and the batcher's thresholds:
 - **Batches per day** = files per day / *B*; **GPU jobs per day** = batches x ceil(*B* / shard
   size): one AWS Batch array child per shard, each on its own GPU instance (the job asks for
   all 4 vCPUs of an xlarge).
-- **Billed seconds per job** = boot + image pull + model load + files per shard / images per
-  second + idle before scale-in, at least 60 s (EC2 per-second billing, 60 s minimum).
-  Conservative: every job is assumed to start a fresh instance (the compute environment scales
-  to 0 vCPUs); consecutive jobs that land on a still-running instance skip boot and pull.
-- **Start-up share** = (boot + image pull + model load) / billed seconds.
+- **Warm or cold**: when the next batch comes before an idle instance scales in (batch
+  interval <= model load + scoring + scale-in delay), jobs find instances still running with
+  the image cached (warm); otherwise the compute environment has scaled to 0 vCPUs and every
+  job starts a fresh instance (cold).
+- **Billed seconds per job**: cold = boot + image pull + model load + files per shard / images
+  per second + idle before scale-in, at least 60 s (EC2 per-second billing, 60 s minimum);
+  warm = the batch interval (each instance is billed between batches, busy or idle), at least
+  model load + scoring.
+- **Start-up share** = billed seconds before scoring starts (cold: boot + image pull + model
+  load; warm: model load) / billed seconds; the idle share is the rest that scores nothing.
 - **GPU cost per million images** = jobs/day x billed seconds x hourly price / 3600 / files
   per day x 10^6; spot = on-demand x (1 - spot discount).
 - **Lambda**: one invocation per batching window's worth of messages (up to the event source
@@ -73,7 +78,8 @@ For a steady arrival rate *r* (files/s) and the batcher's thresholds:
   charge is left out because image layers and inputs travel through the S3 gateway endpoint.
 - **Latency** of a file = accumulation (half the batch fill time on average, plus half the
   sweep period when the batch closes by max wait, plus half the SQS batching window) + job start
-  (scheduling + boot + pull + model load) + its whole shard's inference (results are written
+  (cold: scheduling + boot + pull + model load; warm: placement + model load) + its whole
+  shard's inference (results are written
   when the shard ends). Worst case uses the full fill time, sweep period and window.
 
 Not counted: the uploads' own S3 PUTs and storage (the user pays them whatever scores the

@@ -51,7 +51,7 @@ export function pricesTable(): string {
   serviceRows.forEach((row, i) => (row[0] = names[i]));
   return (
     `Prices: us-east-1, looked up ${PRICES_CHECKED_ON}. Spot: ${percent(TYPICAL_SPOT_DISCOUNT.usd)} off on-demand, ` +
-    `an assumption (${TYPICAL_SPOT_DISCOUNT.source}).\n\n` +
+    `an ${TYPICAL_SPOT_DISCOUNT.source}.\n\n` +
     markdownTable(['Item', 'Price', 'Unit', 'Source'], [...gpuRows, ...serviceRows])
   );
 }
@@ -77,9 +77,14 @@ export function assumptionsTable(a: Assumptions): string {
         'Batch placement and EC2 capacity before the instance runs',
       ],
       [
+        'Warm placement (latency only)',
+        `${a.warmSchedulingSeconds} s`,
+        'Batch placing a job on an instance already running',
+      ],
+      [
         'Idle before scale-in (billed)',
         `${a.scaleDownIdleSeconds} s`,
-        'managed compute environment scales in after its job',
+        'assumed: a managed compute environment scales in idle instances after a few minutes',
       ],
       [
         'Images/s per GPU instance',
