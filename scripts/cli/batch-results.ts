@@ -66,11 +66,18 @@ export async function readManifest(
   }
 }
 
-/** Everything a batch has written so far: results, errors and shard summaries. */
+/**
+ * Everything a batch has written so far: results, errors and shard summaries. `results: false`
+ * skips the result records (the bulk of a large batch) when only counts and errors are needed.
+ */
 export async function readBatchResults(
   s3: S3Client,
   resultsBucket: string,
   batchId: string,
+  include: { readonly results: boolean; readonly errors: boolean } = {
+    results: true,
+    errors: true,
+  },
 ): Promise<BatchResults> {
   const manifest = await readManifest(s3, resultsBucket, batchId);
   const read = async <T>(prefix: string, parse: (text: string) => T[]): Promise<T[]> => {
@@ -79,8 +86,8 @@ export async function readBatchResults(
     return parts.flatMap(parse);
   };
   const [results, errors, summaries] = await Promise.all([
-    read<ResultRecord>(RESULTS_PREFIXES.results, jsonLines),
-    read<ErrorRecord>(RESULTS_PREFIXES.errors, jsonLines),
+    include.results ? read<ResultRecord>(RESULTS_PREFIXES.results, jsonLines) : [],
+    include.errors ? read<ErrorRecord>(RESULTS_PREFIXES.errors, jsonLines) : [],
     read<ShardSummary>(RESULTS_PREFIXES.summaries, (text) => [JSON.parse(text) as ShardSummary]),
   ]);
   return { manifest, results, errors, summaries };

@@ -65,3 +65,23 @@ export function summarizeBatch(batch: BatchResults): BatchSummary {
       .length,
   };
 }
+
+export interface BatchProgress {
+  readonly files: number;
+  readonly shards: number;
+  readonly shardsDone: number;
+  /** Counts over the finished shards, from their summaries. */
+  readonly ok: number;
+  readonly failed: number;
+}
+
+/** Progress from the manifest and the shard summaries alone: cheap for large batches. */
+export function batchProgress(batch: Pick<BatchResults, 'manifest' | 'summaries'>): BatchProgress {
+  return {
+    files: batch.manifest.items.length,
+    shards: batch.manifest.shardCount,
+    shardsDone: batch.summaries.length,
+    ok: batch.summaries.reduce((total, s) => total + s.counts.ok, 0),
+    failed: batch.summaries.reduce((total, s) => total + s.counts.failed, 0),
+  };
+}

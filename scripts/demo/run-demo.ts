@@ -87,7 +87,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     });
     const s3 = s3Client();
     try {
-      progress.line(`train: retrain job for ${stack.modelName} submitted to ${stack.jobQueue}`);
+      progress.line(
+        `train: uploading training digits, then submitting the retrain job of ${stack.modelName} to ${stack.jobQueue}`,
+      );
       const training = await trainViaJob(stack, runtime.executor, size, s3, new BatchClient({}));
       phase('retrain job');
 

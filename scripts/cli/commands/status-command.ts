@@ -5,7 +5,7 @@ import { Command, parseCommandArgs } from '../command';
 import { UsageError } from '../errors';
 import { jobForBatch, JobView, recentJobs } from '../job-views';
 import { queueClient } from '../queue-client';
-import { summarizeBatch } from '../summarize-batch';
+import { batchProgress, summarizeBatch } from '../summarize-batch';
 
 const HELP = `usage: gbi status [--batch <batch-id>] [--last N]
 
@@ -75,7 +75,9 @@ export const statusCommand: Command = {
       const ids = (await listBatchIds(s3, stack.resultsBucket)).slice(-last);
       if (ids.length === 0) io.out('batches        none yet');
       for (const id of ids) {
-        const summary = summarizeBatch(await readBatchResults(s3, stack.resultsBucket, id));
+        const summary = batchProgress(
+          await readBatchResults(s3, stack.resultsBucket, id, { results: false, errors: false }),
+        );
         const job = await jobForBatch(id, stack.jobQueue, context.local);
         io.out(
           `batch ${id}: ${summary.files} files, ${summary.shardsDone}/${summary.shards} shards done, ${summary.ok} ok, ${summary.failed} failed; job ${jobLine(job)}`,
@@ -83,8 +85,12 @@ export const statusCommand: Command = {
       }
       return 0;
     }
-    const results = await readBatchResults(s3, stack.resultsBucket, batchId);
+    const results = await readBatchResults(s3, stack.resultsBucket, batchId, {
+      results: false,
+      errors: true,
+    });
     const summary = summarizeBatch(results);
+    const progress = batchProgress(results);
     const job = await jobForBatch(batchId, stack.jobQueue, context.local);
     io.out(`batch          ${batchId} (model ${summary.model})`);
     io.out(
@@ -103,6 +109,9 @@ export const statusCommand: Command = {
         `  shard ${String(shard).padStart(5)}  ${(child?.status ?? '-').padEnd(9)} ${progress}${child?.reason ? ` (${child.reason})` : ''}`,
       );
     }
+    io.out(
+      `counts         ${progress.ok} ok, ${progress.failed} failed in ${progress.shardsDone} finished shards`,
+    );
     io.out(`errors         ${summary.failed}`);
     for (const [code, count] of Object.entries(summary.errorsByCode)) {
       io.out(
