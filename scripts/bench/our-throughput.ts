@@ -66,7 +66,7 @@ export async function ourThroughput(
   await decoding;
   return {
     batchSize,
-    computeImagesPerSecond: batchSize / compute.secondsPerCall,
-    endToEndImagesPerSecond: batchSize / endToEnd.secondsPerCall,
+    computeImagesPerSecond: batchSize / compute.medianSecondsPerCall,
+    endToEndImagesPerSecond: batchSize / endToEnd.medianSecondsPerCall,
   };
 }

@@ -15,18 +15,17 @@ import time
 
 
 def measure(run, min_seconds, min_iterations=3, fastest=False):
-    """Warm-up call, then repeated calls until min_seconds and min_iterations: seconds per call
-    (the mean, or the fastest single call, as scripts/bench/measure-rate.ts does)."""
+    """Warm-up call, then repeated calls until min_seconds and min_iterations: seconds per call,
+    the median call (or the fastest one), as scripts/bench/measure-rate.ts does."""
     run()
     began = time.perf_counter()
-    iterations = 0
-    best = float("inf")
-    while iterations < min_iterations or time.perf_counter() - began < min_seconds:
+    calls = []
+    while len(calls) < min_iterations or time.perf_counter() - began < min_seconds:
         call_began = time.perf_counter()
         run()
-        best = min(best, time.perf_counter() - call_began)
-        iterations += 1
-    return best if fastest else (time.perf_counter() - began) / iterations
+        calls.append(time.perf_counter() - call_began)
+    calls.sort()
+    return calls[0] if fastest else calls[len(calls) // 2]
 
 
 def build_model(keras, spec, input_shape):
