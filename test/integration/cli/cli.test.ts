@@ -144,6 +144,29 @@ describe('operations on the deployed stack', () => {
     expect(status.out).toContain(`batch ${batchId}: 3 files`);
   });
 
+  test('status --batch shows the batch, its job and each shard', async () => {
+    // Given a backfilled batch of two objects
+    const prefix = `${deployed.stack.inputPrefix}detail-${Date.now()}/`;
+    for (const name of ['x.png', 'y.png']) {
+      await s3Client().send(
+        new PutObjectCommand({
+          Bucket: deployed.stack.inputBucket,
+          Key: prefix + name,
+          Body: name,
+        }),
+      );
+    }
+    const submit = await gbi('submit', '--prefix', `s3://${deployed.stack.inputBucket}/${prefix}`);
+    const batchId = /batch (\S+): submitted/.exec(submit.out)![1];
+    // When its status is asked for
+    const status = await gbi('status', '--batch', batchId);
+    // Then the files, the job found in the queue and the unfinished shard are shown
+    expect(status.code).toBe(0);
+    expect(status.out).toContain('files          2 in 1 shards');
+    expect(status.out).toMatch(/job {12}\S+ /);
+    expect(status.out).toContain('no summary yet');
+  });
+
   test('retrain submits the train job definition to the job queue', async () => {
     // When a retrain is requested
     const run = await gbi('retrain');
