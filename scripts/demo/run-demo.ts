@@ -90,7 +90,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       progress.line(
         `train: uploading training digits, then submitting the retrain job of ${stack.modelName} to ${stack.jobQueue}`,
       );
-      const training = await trainViaJob(stack, runtime.executor, size, s3, new BatchClient({}));
+      const training = await trainViaJob(
+        stack,
+        runtime.executor,
+        size,
+        s3,
+        new BatchClient({}),
+        deadline,
+      );
       phase('retrain job');
 
       const uploads = await uploadDemoInputs(

@@ -43,6 +43,7 @@ export async function trainViaJob(
   size: { readonly trainPerDigit: number; readonly epochs: number },
   s3: S3Client,
   batch: BatchClient,
+  deadline: number,
 ): Promise<TrainingRun> {
   const trainingPrefix = await trainingPrefixOf(batch, stack);
   await s3.send(
@@ -66,7 +67,7 @@ export async function trainViaJob(
     }),
   );
   await executor.poll();
-  const job = await executor.waitForJob(jobId!);
+  const job = await executor.waitForJob(jobId!, deadline);
   const champion = await new ModelRegistry(
     s3,
     stack.modelBucket,

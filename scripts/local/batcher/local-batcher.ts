@@ -21,6 +21,7 @@ import { lambdaContext, scheduledEvent, toSqsEvent } from './lambda-events';
 
 /** SQS returns at most 10 messages per ReceiveMessage and deletes at most 10 per batch. */
 const SQS_PAGE = 10;
+const ERROR_BACKOFF_MS = 1000;
 
 export interface LocalBatcherOptions {
   readonly functionName: string;
@@ -112,9 +113,11 @@ export class LocalBatcher {
   start(): void {
     const loop = async () => {
       while (!this.stopped) {
-        await this.serial(() => this.pollOnce()).catch((error: Error) =>
-          this.options.onError?.(error),
-        );
+        await this.serial(() => this.pollOnce()).catch(async (error: Error) => {
+          this.options.onError?.(error);
+          // A failing queue (emulator gone, say) must not turn the loop into a busy spin.
+          await new Promise((resolve) => setTimeout(resolve, ERROR_BACKOFF_MS));
+        });
       }
     };
     void loop();

@@ -131,11 +131,19 @@ export class LocalBatchExecutor {
     this.timer = undefined;
   }
 
-  /** Resolves once the job ended (polling must be running, or poll() called). */
-  async waitForJob(jobId: string): Promise<JobRecord> {
+  /**
+   * Resolves once the job ended (polling must be running, or poll() called); rejects at
+   * `deadline` (epoch ms) naming the job, so a job that never shows up cannot hang the caller.
+   */
+  async waitForJob(jobId: string, deadline = Infinity): Promise<JobRecord> {
     for (;;) {
       const job = this.state.jobs[jobId];
       if (job && isTerminal(job.status)) return job;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `job ${jobId}: ${job ? `still ${job.status}` : 'never seen in the queue'} at the deadline`,
+        );
+      }
       await this.nextChange();
     }
   }
@@ -145,8 +153,18 @@ export class LocalBatchExecutor {
     while (!this.idle()) await this.nextChange();
   }
 
+  /** Resolves at the next change of the record, or after a second to let callers re-check. */
   private nextChange(): Promise<void> {
-    return new Promise((done) => this.waiters.add(done));
+    return new Promise((done) => {
+      const timer = setTimeout(finish, 1000);
+      const waiters = this.waiters;
+      function finish() {
+        clearTimeout(timer);
+        waiters.delete(finish);
+        done();
+      }
+      waiters.add(finish);
+    });
   }
 
   private changed(): void {
