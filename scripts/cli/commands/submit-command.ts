@@ -64,7 +64,8 @@ export const submitCommand: Command = {
       { dynamo: dynamoClient(), s3, batch: new BatchClient({ maxAttempts: 1 }) },
       {
         invocationId: `cli-backfill-${randomUUID()}`,
-        // No invocation deadline here: hold leases for the batcher's own timeout plus margin.
+        // A CLI run has no invocation deadline; leases last 15 minutes (Lambda's longest run),
+        // so a concurrent batcher takes over a batch only if this process died holding it.
         leaseUntil: () => Date.now() + 15 * 60_000,
         sink: () => undefined,
       },
