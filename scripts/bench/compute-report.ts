@@ -73,7 +73,7 @@ function oursOnlyTable(result: ComputeBenchResult): string {
 function profileSection(result: ComputeBenchResult): string {
   const p = result.profile;
   return [
-    `Profile of one model call at batch ${p.batchSize} on our side (tf.profile kernel times; wall ${sig(p.wallMilliseconds)} ms):`,
+    `Profile of one model call at batch ${p.batchSize} on our side (tf.profile kernel times; wall ${sig(p.wallMilliseconds)} ms, one call, and tf.profile's own bookkeeping counts as outside kernels):`,
     '',
     markdownTable(
       ['Kernel', 'ms', 'Share of wall time'],
