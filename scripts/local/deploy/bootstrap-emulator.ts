@@ -1,5 +1,6 @@
 import {
   CreateServiceLinkedRoleCommand,
+  EntityAlreadyExistsException,
   IAMClient,
   InvalidInputException,
   ListRolesCommand,
@@ -33,7 +34,12 @@ async function batchServiceLinkedRole(iam: IAMClient): Promise<string> {
     );
     return Role!.Arn!;
   } catch (error) {
-    if (!(error instanceof InvalidInputException)) throw error;
+    // Already there: an earlier deploy into the same emulator (moto) or AWS's wording for it.
+    if (!(
+      error instanceof EntityAlreadyExistsException || error instanceof InvalidInputException
+    )) {
+      throw error;
+    }
     const { Roles = [] } = await iam.send(
       new ListRolesCommand({ PathPrefix: '/aws-service-role/batch.amazonaws.com/' }),
     );
@@ -56,7 +62,8 @@ export async function bootstrapEmulator(region: string): Promise<BootstrapResult
   try {
     await s3.send(new CreateBucketCommand({ Bucket: assetBucket }));
   } catch (error) {
-    if ((error as Error).name !== 'BucketAlreadyOwnedByYou') throw error;
+    const name = (error as Error).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
   }
   await new SSMClient({}).send(
     new PutParameterCommand({
