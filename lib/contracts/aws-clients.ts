@@ -15,8 +15,13 @@ export function s3Client(): S3Client {
   });
 }
 
+/**
+ * The SDK sends SQS requests to the host of the QueueUrl they name; queues made by the emulator's
+ * CloudFormation carry AWS hostnames (sqs.<region>.amazonaws.com), so with AWS_ENDPOINT_URL set
+ * the configured endpoint must win.
+ */
 export function sqsClient(): SQSClient {
-  return new SQSClient({});
+  return new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL });
 }
 
 export function batchClient(): BatchClient {

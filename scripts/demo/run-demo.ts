@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { BatchClient } from '@aws-sdk/client-batch';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { STACK_NAME } from '../../lib/app/create-app';
-import { s3Client } from '../../lib/contracts/aws-clients';
+import { s3Client, sqsClient } from '../../lib/contracts/aws-clients';
 import { RESULTS_PREFIXES } from '../../lib/contracts/keys';
 import { readBatchResults } from '../cli/batch-results';
-import { queueClient } from '../cli/queue-client';
 import { readStackOutputs } from '../cli/stack-outputs';
 import { summarizeBatch } from '../cli/summarize-batch';
 import { deployToEmulator } from '../local/deploy-to-emulator';
@@ -137,7 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           errors: results.errors,
         });
       }
-      const { Attributes = {} } = await queueClient().send(
+      const { Attributes = {} } = await sqsClient().send(
         new GetQueueAttributesCommand({
           QueueUrl: stack.deadLetterQueueUrl,
           AttributeNames: ['ApproximateNumberOfMessages'],

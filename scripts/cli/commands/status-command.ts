@@ -1,10 +1,9 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { s3Client } from '../../../lib/contracts/aws-clients';
+import { s3Client, sqsClient } from '../../../lib/contracts/aws-clients';
 import { listBatchIds, readBatchResults } from '../batch-results';
 import { Command, parseCommandArgs } from '../command';
 import { UsageError } from '../errors';
 import { jobForBatch, JobView, recentJobs } from '../job-views';
-import { queueClient } from '../queue-client';
 import { batchProgress, summarizeBatch } from '../summarize-batch';
 
 const HELP = `usage: gbi status [--batch <batch-id>] [--last N]
@@ -19,7 +18,7 @@ options
   --last N     how many recent batches to list (default 10)`;
 
 async function queueDepth(queueUrl: string): Promise<string> {
-  const { Attributes = {} } = await queueClient().send(
+  const { Attributes = {} } = await sqsClient().send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],

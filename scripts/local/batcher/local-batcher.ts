@@ -14,7 +14,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueClient } from '../../cli/queue-client';
+import { sqsClient } from '../../../lib/contracts/aws-clients';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handler } from '../../../lambda/batcher/handler';
 import { lambdaContext, scheduledEvent, toSqsEvent } from './lambda-events';
@@ -75,7 +75,7 @@ export class LocalBatcher {
 
   static async create(options: LocalBatcherOptions): Promise<LocalBatcher> {
     const lambda = new LambdaClient({});
-    const sqs = queueClient();
+    const sqs = sqsClient();
     const config = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: options.functionName }),
     );

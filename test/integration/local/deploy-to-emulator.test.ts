@@ -1,9 +1,8 @@
 import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { batchClient, s3Client } from '../../../lib/contracts/aws-clients';
+import { batchClient, s3Client, sqsClient } from '../../../lib/contracts/aws-clients';
 import { INFER_COMMAND } from '../../../lib/contracts/job-contract';
-import { queueClient } from '../../../scripts/cli/queue-client';
 import { deployTestStack, DeployedTestStack } from '../../helpers/demo-stack';
 
 jest.setTimeout(300_000);
@@ -30,7 +29,7 @@ test('an upload under the input prefix reaches the ingest queue through the appl
     new PutObjectCommand({ Bucket: deployed.stack.inputBucket, Key: key, Body: 'x' }),
   );
   // Then its S3 event notification waits in the queue (moto's no-op mapping is disabled)
-  const { Messages = [] } = await queueClient().send(
+  const { Messages = [] } = await sqsClient().send(
     new ReceiveMessageCommand({
       QueueUrl: deployed.stack.ingestQueueUrl,
       MaxNumberOfMessages: 10,
