@@ -83,7 +83,8 @@ export class WorkerJobs extends Construct {
     const environment = {
       [WORKER_ENV.resultsBucket]: props.resultsBucket.bucketName,
       [WORKER_ENV.modelBucket]: props.modelBucket.bucketName,
-      [WORKER_ENV.trainingPrefix]: MODEL_PREFIXES.training,
+      // No TRAINING_PREFIX: the train command reads training/<model>/ for whichever model the
+      // job's `model` parameter names, so one definition serves every model.
     };
 
     this.inferRole = new iam.Role(this, 'InferRole', { assumedBy: ecsTasks() });
