@@ -60,6 +60,8 @@ export interface RunTimeline {
   readonly uploadMs: number;
   /** First upload started to last shard summary written. */
   readonly totalMs: number;
+  /** First upload started to last batch closed: how fast the batcher took the files in. */
+  readonly batchingSpanMs: number;
   readonly phases: readonly PhaseStat[];
   /** Upload done to its shard's summary, over every file. */
   readonly fileLatencyMs: { readonly mean: number; readonly p50: number; readonly max: number };
@@ -99,6 +101,7 @@ export function runTimeline(
     shards: shards.length,
     uploadMs: uploadEndMs - uploadStartMs,
     totalMs: end - uploadStartMs,
+    batchingSpanMs: Math.max(0, ...batches.map((b) => b.closedMs)) - uploadStartMs,
     phases: [
       stat(
         'accumulate',

@@ -1,6 +1,6 @@
 import { accountedExactlyOnce } from './e2e-accounting';
 import type { EndToEndResult } from './e2e-bench';
-import { count, duration, markdownTable } from './markdown-table';
+import { count, duration, markdownTable, sig } from './markdown-table';
 
 const seconds = (ms: number) => duration(ms / 1000);
 
@@ -32,7 +32,19 @@ export function endToEndSection(
     '',
     ...runs.map(runBlock),
     dominantPhase(runs[runs.length - 1]),
+    notRun(runs),
   ].join('\n\n');
+}
+
+const FULL_SIZES = [1_000, 10_000];
+
+/** Which of the issue's sizes this run left out, and what they would take at the rate seen. */
+function notRun(runs: readonly EndToEndResult[]): string {
+  const missing = FULL_SIZES.filter((files) => !runs.some((run) => run.files === files));
+  const largest = runs[runs.length - 1];
+  if (missing.length === 0 || largest === undefined) return '';
+  const perSecond = (largest.files / largest.timeline.batchingSpanMs) * 1000;
+  return `Not run at this size: ${missing.map(count).join(' and ')} files (\`npm run bench -- --size full\` runs 1,000 and 10,000). Here the batcher on the emulator took files in at ${sig(perSecond)} files/s (${count(largest.files)} files from first upload to last batch closed in ${seconds(largest.timeline.batchingSpanMs)}), so 10,000 files would need about ${duration(10_000 / perSecond)} of batching alone on this shared 2-core machine, where one emulator process serves every S3, SQS and DynamoDB request.`;
 }
 
 const WHY: Readonly<Record<string, string>> = {

@@ -96,6 +96,7 @@ describe('runTimeline', () => {
       write: 300,
     });
     expect(t.totalMs).toBe(4_000);
+    expect(t.batchingSpanMs).toBe(1_000);
     expect(t.fileLatencyMs.max).toBe(4_000);
   });
 });
