@@ -1,11 +1,7 @@
-import {
-  BatchClient,
-  DescribeJobsCommand,
-  JobStatus,
-  ListJobsCommand,
-} from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobsCommand, ListJobsCommand } from '@aws-sdk/client-batch';
 import { inferJobName } from '../../lib/contracts/job-contract';
 import { loadExecutorState } from '../local/executor/executor-state';
+import { ALL_STATUSES } from '../local/executor/discover-jobs';
 import { executorStateFile } from '../local/local-runtime';
 import type { LocalState } from '../local/local-state';
 
@@ -43,16 +39,6 @@ export function localJobViews(local: LocalState): JobView[] {
   }));
 }
 
-const STATUSES: readonly JobStatus[] = [
-  'SUBMITTED',
-  'PENDING',
-  'RUNNABLE',
-  'STARTING',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-];
-
 /** The infer job of a batch in AWS Batch, with each array child's status. */
 export async function batchJobView(
   batch: BatchClient,
@@ -69,7 +55,7 @@ export async function batchJobView(
   const detail = jobs[0];
   const children: { index: number; status: string; reason?: string }[] = [];
   if (detail?.arrayProperties?.size) {
-    for (const jobStatus of STATUSES) {
+    for (const jobStatus of ALL_STATUSES) {
       let nextToken: string | undefined;
       do {
         const page = await batch.send(
@@ -111,7 +97,7 @@ export async function recentJobs(
   if (local) return localJobViews(local).slice(-count);
   const batch = new BatchClient({});
   const jobs: JobView[] = [];
-  for (const jobStatus of STATUSES) {
+  for (const jobStatus of ALL_STATUSES) {
     const { jobSummaryList = [] } = await batch.send(new ListJobsCommand({ jobQueue, jobStatus }));
     for (const job of jobSummaryList) {
       jobs.push({

@@ -11,7 +11,7 @@ import type { SubmittedJob } from './job-command';
  * ListJobs without a status filter lists only RUNNING jobs on AWS, and moto moves a job through
  * every state within moments of SubmitJob, so each status is listed.
  */
-const ALL_STATUSES: readonly JobStatus[] = [
+export const ALL_STATUSES: readonly JobStatus[] = [
   'SUBMITTED',
   'PENDING',
   'RUNNABLE',
