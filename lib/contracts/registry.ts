@@ -69,3 +69,60 @@ export interface PromotionEvent {
   readonly at: string;
   readonly reason: string;
 }
+
+const isPositiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
+
+function inputProblems(input: unknown): string[] {
+  const spec = input as Record<string, unknown> | undefined;
+  if (spec?.kind === 'image') {
+    return [
+      ...(['width', 'height'] as const)
+        .filter((field) => !isPositiveInteger(spec[field]))
+        .map((field) => `input.${field}: expected a positive integer`),
+      ...(spec.channels === 1 || spec.channels === 3 ? [] : ['input.channels: expected 1 or 3']),
+      ...(['scale', 'offset'] as const)
+        .filter((field) => typeof spec[field] !== 'number')
+        .map((field) => `input.${field}: expected a number`),
+    ];
+  }
+  if (spec?.kind === 'features') {
+    const names = spec.names;
+    return [
+      ...(isPositiveInteger(spec.size) ? [] : ['input.size: expected a positive integer']),
+      ...(names === undefined ||
+      (Array.isArray(names) &&
+        names.length === spec.size &&
+        names.every((n) => typeof n === 'string'))
+        ? []
+        : ['input.names: expected input.size feature names']),
+    ];
+  }
+  return [`input.kind: expected 'image' or 'features', got ${JSON.stringify(spec?.kind)}`];
+}
+
+/**
+ * Every way `value` breaks the ModelMetadata contract, each naming its field; empty when valid.
+ * The worker and the registry both check metadata with it before relying on a version.
+ */
+export function metadataProblems(value: unknown): string[] {
+  const m = value as Partial<ModelMetadata> | null;
+  if (typeof m !== 'object' || m === null) return ['expected a JSON object'];
+  return [
+    ...(m.schemaVersion === REGISTRY_SCHEMA_VERSION
+      ? []
+      : [
+          `schemaVersion: expected ${REGISTRY_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`,
+        ]),
+    ...(typeof m.name === 'string' && m.name ? [] : ['name: expected a non-empty string']),
+    ...(typeof m.version === 'string' && m.version ? [] : ['version: expected a non-empty string']),
+    ...(m.format === 'layers' || m.format === 'graph'
+      ? []
+      : ["format: expected 'layers' or 'graph'"]),
+    ...inputProblems(m.input),
+    ...(Array.isArray(m.labels) &&
+    m.labels.length > 0 &&
+    m.labels.every((l) => typeof l === 'string')
+      ? []
+      : ['labels: expected a non-empty array of strings']),
+  ];
+}

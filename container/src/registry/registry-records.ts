@@ -1,5 +1,6 @@
 import {
   ChampionPointer,
+  metadataProblems,
   ModelMetadata,
   PromotionEvent,
   REGISTRY_SCHEMA_VERSION,
@@ -28,10 +29,9 @@ function checkRecord(value: unknown, where: string, stringFields: readonly strin
 }
 
 export function asMetadata(value: unknown, where: string): ModelMetadata {
-  checkRecord(value, where, ['name', 'version', 'format', 'createdAt']);
-  const record = value as Record<string, unknown>;
-  if (!Array.isArray(record.labels) || typeof record.input !== 'object' || !record.input) {
-    throw new RegistryDataError(`${where}: fields 'labels' and 'input' are required`);
+  const problems = metadataProblems(value);
+  if (problems.length > 0) {
+    throw new RegistryDataError(`${where}: invalid model metadata: ${problems.join('; ')}`);
   }
   return value as ModelMetadata;
 }

@@ -26,7 +26,7 @@ describe('registry records', () => {
       input: { kind: 'features', size: 2 },
     };
     expect(() => asMetadata(metadata, 'metadata.json')).toThrow(
-      /'labels' and 'input' are required/,
+      /labels: expected a non-empty array of strings/,
     );
   });
 });
