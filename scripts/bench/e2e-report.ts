@@ -49,7 +49,7 @@ function notRun(runs: readonly EndToEndResult[]): string {
 
 const WHY: Readonly<Record<string, string>> = {
   accumulate:
-    'the batcher waits for max files (or max wait) before it closes a batch: the price of fewer, larger GPU jobs',
+    "a file waits in SQS until the batcher takes it in, then in the buffer until max files or max wait closes its batch: the price of fewer, larger GPU jobs, and here also the emulator-backed batcher's intake rate",
   submit: 'writing the manifest and submitting the array job',
   'job start':
     'each shard is a fresh Node process that compiles the worker with tsx, initialises the wasm backend and loads the model from S3: the local stand-in for the instance boot and image pull priced in [cost.md](cost.md)',
