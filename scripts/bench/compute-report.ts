@@ -110,12 +110,13 @@ function gapAnalysis(result: ComputeBenchResult, ratios: readonly PeerRatio[]): 
     .reduce((sum, k) => sum + k.share, 0);
   const worstCompute = Math.min(...ratios.map((r) => r.compute));
   const bestCompute = ratios.reduce((a, b) => (b.compute > a.compute ? b : a));
+  const worstComputeRatio = ratios.reduce((a, b) => (b.compute < a.compute ? b : a));
   const worstE2e = Math.min(...ratios.map((r) => r.endToEnd));
   return [
     `**Goal not met** at ${slower.length} of ${ratios.length} peer/batch combinations (lowest ratio: compute ${ratio(worstCompute)}, end to end ${ratio(worstE2e)}). Where the time goes, and what would close the gap:`,
     '',
     `- **Convolution kernels**: ${percent(conv)} of a batch-${result.profile.batchSize} call is spent in the two convolutions. The wasm backend runs them on ${result.wasmThreads} thread (tfjs-backend-wasm does not start its thread pool under Node), with XNNPACK SIMD kernels; TensorFlow runs oneDNN kernels built for the CPU's widest vector units, and with its default threads on every core. Closing it: the container image's native backend (tfjs-node-gpu, the same libtensorflow kernels as the peer, on the GPU), and on CPU-only hosts one worker process per core (each wasm worker is single-threaded) or tfjs-node.`,
-    `- **Per-call overhead** (${percent(result.profile.overheadShare)} of the call outside kernels at batch ${result.profile.batchSize}): building the input tensor from per-record arrays, kernel dispatch through tfjs, and reading the scores back. Mini-batches amortise it; our best compute ratio here is at batch ${bestCompute.batchSize} (${ratio(bestCompute.compute)} against ${bestCompute.peer}).`,
+    `- **Per-call overhead** (${percent(result.profile.overheadShare)} of the call outside kernels at batch ${result.profile.batchSize}): building the input tensor from per-record arrays, kernel dispatch through tfjs, and reading the scores back. Mini-batches amortise it on both sides. Our compute ratio is highest at batch ${bestCompute.batchSize} (${ratio(bestCompute.compute)} against ${bestCompute.peer}) and lowest at batch ${worstComputeRatio.batchSize} (${ratio(worstComputeRatio.compute)} against ${worstComputeRatio.peer}): once overhead is amortised, the kernels above decide.`,
     `- **End to end**, decoding runs in JavaScript (pngjs, jpeg-js) on ${result.decodeThreads} decode thread${result.decodeThreads === 1 ? '' : 's'} beside the model thread (the worker's default, cores - 1), while TensorFlow decodes in C++ inside its graph on its own thread pool. ${decodeShare(result)} What would close it: a native PNG/JPEG decoder (sharp or the native backend's tf.node.decodeImage in the container image), or more decode threads on instances with more cores.`,
   ].join('\n');
 }
