@@ -15,10 +15,10 @@ export interface DemoSize {
 
 export const DEFAULT_DEMO_SIZE: DemoSize = {
   images: 300,
-  trainPerDigit: 100,
-  epochs: 3,
+  trainPerDigit: 250,
+  epochs: 4,
   shardSize: 100,
-  minAccuracy: 0.7,
+  minAccuracy: 0.8,
 };
 
 /**
