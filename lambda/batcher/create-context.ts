@@ -1,6 +1,7 @@
-import type { BatchClient } from '@aws-sdk/client-batch';
+import { BatchClient } from '@aws-sdk/client-batch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherContext } from './batcher-context';
 import type { BatcherConfig } from './config';
 import { DynamoBufferStore } from './dynamo-buffer-store';
@@ -12,11 +13,17 @@ import { Metrics } from './metrics';
 export interface BatcherClients {
   readonly dynamo: DynamoDBClient;
   readonly s3: S3Client;
-  /**
-   * Give it maxAttempts 1: the SDK's own retry would resubmit without the job-name lookup
-   * that keeps SubmitJob from running twice; JobSubmitter retries instead.
-   */
+  /** Made by batcherClients(), which switches the SDK's own SubmitJob retries off. */
   readonly batch: BatchClient;
+}
+
+/**
+ * The clients every batcher run needs (the Lambda, the CLI's backfill, the local runtime). The
+ * Batch client gets maxAttempts 1: the SDK's own retry would resubmit without the job-name
+ * lookup that keeps SubmitJob from running twice; JobSubmitter retries instead.
+ */
+export function batcherClients(): BatcherClients {
+  return { dynamo: dynamoClient(), s3: s3Client(), batch: new BatchClient({ maxAttempts: 1 }) };
 }
 
 export interface InvocationOptions {

@@ -1,8 +1,6 @@
-import { BatchClient } from '@aws-sdk/client-batch';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import { BatcherConfig, loadConfig } from './config';
-import { BatcherClients, createBatcherContext } from './create-context';
+import { BatcherClients, batcherClients, createBatcherContext } from './create-context';
 import { routeEvent } from './route-event';
 import type { SweepResult } from './sweep';
 
@@ -18,11 +16,7 @@ export async function handler(
 ): Promise<SQSBatchResponse | SweepResult> {
   coldStart ??= {
     config: loadConfig(process.env),
-    clients: {
-      dynamo: dynamoClient(),
-      s3: s3Client(),
-      batch: new BatchClient({ maxAttempts: 1 }),
-    },
+    clients: batcherClients(),
   };
   const ctx = createBatcherContext(coldStart.config, coldStart.clients, {
     invocationId: context.awsRequestId,

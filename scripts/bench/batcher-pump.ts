@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { BatchClient } from '@aws-sdk/client-batch';
 import {
   DeleteMessageBatchCommand,
   Message,
@@ -7,9 +6,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherConfig } from '../../lambda/batcher/config';
-import { createBatcherContext } from '../../lambda/batcher/create-context';
+import { batcherClients, createBatcherContext } from '../../lambda/batcher/create-context';
 import { routeEvent } from '../../lambda/batcher/route-event';
 import { lambdaContext, scheduledEvent, toSqsEvent } from '../local/batcher/lambda-events';
 
@@ -40,11 +38,7 @@ export class BatcherPump {
   private running = false;
   private loop?: Promise<void>;
   private sweeper?: NodeJS.Timeout;
-  private readonly clients = {
-    dynamo: dynamoClient(),
-    s3: s3Client(),
-    batch: new BatchClient({ maxAttempts: 1 }),
-  };
+  private readonly clients = batcherClients();
   invocations = 0;
 
   constructor(private readonly options: PumpOptions) {}

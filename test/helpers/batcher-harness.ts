@@ -7,7 +7,7 @@ import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
 import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherContext } from '../../lambda/batcher/batcher-context';
 import type { BatcherConfig } from '../../lambda/batcher/config';
-import { createBatcherContext } from '../../lambda/batcher/create-context';
+import { batcherClients, createBatcherContext } from '../../lambda/batcher/create-context';
 import { routeEvent } from '../../lambda/batcher/route-event';
 import type { BatchThresholds } from '../../lambda/batcher/batch-policy';
 import { createBatchResources, createBufferTable } from './batcher-emulator-resources';
@@ -171,11 +171,8 @@ export function invocationContext(
     return client;
   };
   const now = () => Date.now() + (options.clockOffsetMs ?? 0);
-  const clients = {
-    dynamo: wrap(dynamoClient()),
-    s3: wrap(s3Client()),
-    batch: wrap(new BatchClient({ maxAttempts: 1 })),
-  };
+  const real = batcherClients();
+  const clients = { dynamo: wrap(real.dynamo), s3: wrap(real.s3), batch: wrap(real.batch) };
   options.onClients?.(clients);
   return createBatcherContext(bed.config, clients, {
     invocationId: randomUUID(),

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { BatchClient } from '@aws-sdk/client-batch';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { dynamoClient, s3Client } from '../../../lib/contracts/aws-clients';
 import { parseS3Url } from '../../../lib/contracts/s3-location';
 import { backfillPrefix } from '../../../lambda/batcher/backfill';
 import { loadConfig } from '../../../lambda/batcher/config';
-import { createBatcherContext } from '../../../lambda/batcher/create-context';
+import { batcherClients, createBatcherContext } from '../../../lambda/batcher/create-context';
 import { Command, parseCommandArgs, requiredOption } from '../command';
 import { UsageError } from '../errors';
 
@@ -58,19 +56,15 @@ export const submitCommand: Command = {
       );
     }
     const config = loadConfig(await batcherEnvironment(stack.batcherFunction));
-    const s3 = s3Client();
-    const ctx = createBatcherContext(
-      config,
-      { dynamo: dynamoClient(), s3, batch: new BatchClient({ maxAttempts: 1 }) },
-      {
-        invocationId: `cli-backfill-${randomUUID()}`,
-        // A CLI run has no invocation deadline; leases last 15 minutes (Lambda's longest run),
-        // so a concurrent batcher takes over a batch only if this process died holding it.
-        leaseUntil: () => Date.now() + 15 * 60_000,
-        sink: () => undefined,
-      },
-    );
-    const result = await backfillPrefix(location, s3, ctx);
+    const clients = batcherClients();
+    const ctx = createBatcherContext(config, clients, {
+      invocationId: `cli-backfill-${randomUUID()}`,
+      // A CLI run has no invocation deadline; leases last 15 minutes (Lambda's longest run),
+      // so a concurrent batcher takes over a batch only if this process died holding it.
+      leaseUntil: () => Date.now() + 15 * 60_000,
+      sink: () => undefined,
+    });
+    const result = await backfillPrefix(location, clients.s3, ctx);
     context.io.out(
       `listed ${result.listed}, skipped ${result.skipped} (outside the input filter), already batched ${result.duplicates}`,
     );
