@@ -1,8 +1,9 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './private/dead-letter-queue';
 
 export interface IngestQueueProps {
   /** Bucket whose ObjectCreated events are queued. */
@@ -45,17 +46,11 @@ export class IngestQueue extends Construct {
     super(scope, id);
     const window = props.consumerBatchingWindow ?? Duration.seconds(0);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: props.namePrefix ? `${props.namePrefix}-ingest-dlq` : undefined,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The longest SQS allows, so a failed upload can be investigated and redriven.
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the ingest queue.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'the ingest queue',
+      props.namePrefix ? `${props.namePrefix}-ingest-dlq` : undefined,
+    );
 
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: props.namePrefix ? `${props.namePrefix}-ingest` : undefined,

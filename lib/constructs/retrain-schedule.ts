@@ -1,9 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './private/dead-letter-queue';
 
 export interface RetrainScheduleProps {
   readonly jobQueue: batch.IJobQueue;
@@ -32,15 +33,7 @@ export class RetrainSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: RetrainScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the retrain schedule target.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'the retrain schedule target');
 
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Starts the scheduled retrain job.',
