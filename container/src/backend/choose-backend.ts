@@ -12,8 +12,8 @@ export interface BackendChoice {
 
 /**
  * Which backend to run on: the override when set, else the native bindings when installed (the
- * container image has tfjs-node-gpu), else wasm for inference (fast, no native library) or cpu
- * for training (wasm lacks most gradient kernels).
+ * container image has tfjs-node-gpu), else wasm, the fastest portable backend; training on wasm
+ * adds the gradient kernels it lacks (container/src/train/wasm-gradient-kernels.ts).
  */
 export function chooseBackend(
   purpose: Purpose,
@@ -36,13 +36,8 @@ export function chooseBackend(
     return { name: 'tfjs-node-gpu', reason: 'native GPU bindings installed' };
   if (installed.has('tfjs-node'))
     return { name: 'tfjs-node', reason: 'native CPU bindings installed' };
-  return purpose === 'infer'
-    ? {
-        name: 'wasm',
-        reason: 'no native bindings installed; wasm is the fastest portable backend for inference',
-      }
-    : {
-        name: 'cpu',
-        reason: "no native bindings installed; training needs the cpu backend's gradient kernels",
-      };
+  return {
+    name: 'wasm',
+    reason: `no native bindings installed; wasm is the fastest portable backend for ${purpose === 'infer' ? 'inference' : 'training'}`,
+  };
 }

@@ -20,6 +20,7 @@ import { labelIndex, Sample } from './sample';
 import { Split, streamSamples } from './sample-stream';
 import { listDataObjects } from './s3-data-listing';
 import { seededRandom } from './seeded-random';
+import { randomlyShifted } from './shift-augmentation';
 import { shuffleThroughBuffer } from './shuffle-buffer';
 import {
   countLabels,
@@ -121,8 +122,21 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
     shape.reduce((a, b) => a * b, 1),
   );
   const data = {
-    train: (epoch: number) =>
-      shuffleThroughBuffer(stream('train'), capacity, seededRandom(config.seed + epoch)),
+    train: (epoch: number) => {
+      const shuffled = shuffleThroughBuffer(
+        stream('train'),
+        capacity,
+        seededRandom(config.seed + epoch),
+      );
+      return input.kind === 'image' && config.augmentShift > 0
+        ? randomlyShifted(
+            shuffled,
+            input,
+            config.augmentShift,
+            seededRandom(~(config.seed + epoch)),
+          )
+        : shuffled;
+    },
     validation: () => stream('validation'),
   };
   const fitOptions = { ...config, shape, classCount: labels.length };

@@ -25,6 +25,11 @@ export interface TrainingConfig {
   /** S3 objects fetched at once. */
   readonly concurrency: number;
   readonly seed: number;
+  /**
+   * Largest random shift, in pixels, applied to each training image every epoch (0 = none).
+   * Images only; validation samples are never shifted.
+   */
+  readonly augmentShift: number;
   /** Column (CSV) or field (JSONL) holding the label. */
   readonly labelColumn: string;
 }
@@ -41,6 +46,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   memoryCapMb: 256,
   concurrency: 16,
   seed: 42,
+  augmentShift: 2,
   labelColumn: 'label',
 };
 
@@ -70,6 +76,7 @@ const NUMERIC_FIELDS: ReadonlyArray<{
   { field: 'memoryCapMb', flag: '--memory-cap-mb', integer: false, min: 1, max: 1e6 },
   { field: 'concurrency', flag: '--concurrency', integer: true, min: 1, max: 256 },
   { field: 'seed', flag: '--seed', integer: true, min: 0, max: 2 ** 31 - 1 },
+  { field: 'augmentShift', flag: '--augment-shift', integer: true, min: 0, max: 16 },
 ];
 
 /**

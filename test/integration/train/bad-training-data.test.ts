@@ -15,7 +15,7 @@ jest.setTimeout(300_000);
 const s3 = s3Client();
 
 beforeAll(async () => {
-  await prepareTrainingBackend(() => undefined, { TFJS_BACKEND: 'cpu' });
+  await prepareTrainingBackend(() => undefined, {});
 });
 const prefix = 'training/digits/';
 const quick = { '--epochs': '1', '--architecture': 'digits-cnn' };
@@ -79,7 +79,6 @@ describe('train with bad data', () => {
     const code = await runTrainCommand(['--model', 'digits', '--architecture', 'digits-cnn'], log, {
       ...process.env,
       MODEL_BUCKET: bucket,
-      TFJS_BACKEND: 'cpu',
     });
 
     // then it exits 1 with a clear message and nothing is written under models/

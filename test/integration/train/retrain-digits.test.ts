@@ -26,7 +26,7 @@ let worse: ModelMetadata;
 
 function train(extra: string[]) {
   const { lines, log } = captureLog();
-  const env = { ...process.env, MODEL_BUCKET: bucket, TFJS_BACKEND: 'cpu' };
+  const env = { ...process.env, MODEL_BUCKET: bucket };
   return runTrainCommand(['--model', 'digits', ...extra], log, env).then((code) => ({
     code,
     lines,

@@ -10,7 +10,7 @@ jest.setTimeout(120_000);
 const s3 = s3Client();
 
 beforeAll(async () => {
-  await prepareTrainingBackend(() => undefined, { TFJS_BACKEND: 'cpu' });
+  await prepareTrainingBackend(() => undefined, {});
 });
 const prefix = 'training/risk/';
 

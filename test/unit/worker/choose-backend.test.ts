@@ -16,14 +16,10 @@ describe('chooseBackend', () => {
     expect(chooseBackend('train', undefined, new Set(['tfjs-node'])).name).toBe('tfjs-node');
   });
 
-  it('falls back to wasm for inference without native bindings', () => {
+  it('falls back to wasm for inference and for training without native bindings', () => {
     // given / when / then
     expect(chooseBackend('infer', undefined, none).name).toBe('wasm');
-  });
-
-  it('falls back to cpu for training without native bindings', () => {
-    // given / when / then
-    expect(chooseBackend('train', '', none).name).toBe('cpu');
+    expect(chooseBackend('train', '', none).name).toBe('wasm');
   });
 
   it('obeys the TFJS_BACKEND override', () => {
