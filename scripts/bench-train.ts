@@ -1,12 +1,14 @@
 /**
  * Training benchmark (`npm run bench:train`):
- *  1. samples per second of the digits CNN against mini-batch size, on the active backend;
+ *  1. samples per second of the digits CNN against mini-batch size, on each backend named
+ *     (default: the one training picks, wasm with its gradient kernels, then the pure-JS cpu
+ *     backend for comparison), with the ratio between them measured in the same run;
  *  2. peak memory while `train` streams digit PNGs from S3 (a private moto server unless
  *     AWS_ENDPOINT_URL is set) for data sets larger than the configured memory cap.
- * Options: --batch-sizes 16,32,64,128  --samples 1024  --stream-sizes 1000,4000  --memory-cap-mb 2
+ * Options: --backends wasm,cpu  --batch-sizes 16,32,64,128  --samples 1024
+ *          --stream-sizes 1000,4000  --memory-cap-mb 2
  */
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import * as tf from '@tensorflow/tfjs';
 import { s3Client } from '../lib/contracts/aws-clients';
 import { buildModel, DIGITS_CNN } from '../container/src/train/architecture';
 import { fitModel } from '../container/src/train/fit-model';
@@ -26,11 +28,12 @@ async function* each(samples: readonly Sample[]): AsyncGenerator<Sample> {
   for (const sample of samples) yield sample;
 }
 
-async function throughput(batchSizes: number[], count: number): Promise<void> {
+/** Samples per second of one training epoch at each batch size, on the active backend. */
+async function throughput(batchSizes: number[], count: number): Promise<number[]> {
   const perDigit = Math.ceil(count / 10);
   const samples = digitRange(0, perDigit).map(({ digit, index }) => digitSample(digit, index));
   const validation = digitRange(perDigit, 2).map(({ digit, index }) => digitSample(digit, index));
-  console.log(`\n| batch size | samples | seconds | samples/s |\n|---:|---:|---:|---:|`);
+  const rates: number[] = [];
   for (const batchSize of batchSizes) {
     const model = buildModel(DIGITS_CNN, 10, 1);
     const started = process.hrtime.bigint();
@@ -49,10 +52,30 @@ async function throughput(batchSizes: number[], count: number): Promise<void> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     model.dispose();
-    console.log(
-      `| ${batchSize} | ${result.trainSamples} | ${seconds.toFixed(1)} | ${(result.trainSamples / seconds).toFixed(0)} |`,
-    );
+    rates.push(result.trainSamples / seconds);
   }
+  return rates;
+}
+
+async function compareBackends(backends: string[], batchSizes: number[], count: number) {
+  const rates: number[][] = [];
+  for (const backend of backends) {
+    await prepareTrainingBackend((line) => console.error(line), {
+      ...process.env,
+      TFJS_BACKEND: backend,
+    });
+    rates.push(await throughput(batchSizes, count));
+  }
+  const ratio = backends.length > 1 ? [`${backends[0]} / ${backends[1]}`] : [];
+  console.log(
+    `\n| batch size | ${[...backends.map((b) => `${b} samples/s`), ...ratio].join(' | ')} |`,
+  );
+  console.log(`|${'---:|'.repeat(1 + backends.length + ratio.length)}`);
+  batchSizes.forEach((batchSize, i) => {
+    const cells = rates.map((r) => r[i].toFixed(0));
+    if (ratio.length > 0) cells.push(`${(rates[0][i] / rates[1][i]).toFixed(1)}x`);
+    console.log(`| ${batchSize} | ${cells.join(' | ')} |`);
+  });
 }
 
 /** Samples process memory every 20 ms while `work` runs; returns the peaks above the start. */
@@ -119,12 +142,14 @@ async function streaming(sizes: number[], memoryCapMb: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const backend = await prepareTrainingBackend((line) => console.error(line));
-  console.log(`backend: ${backend} (${tf.getBackend()}), node ${process.version}`);
-  await throughput(
+  console.log(`node ${process.version}`);
+  await compareBackends(
+    option('--backends', 'wasm,cpu').split(','),
     numbers(option('--batch-sizes', '16,32,64,128')),
     Number(option('--samples', '1024')),
   );
+  // The streaming run uses the backend training picks by itself.
+  await prepareTrainingBackend((line) => console.error(line));
   await streaming(
     numbers(option('--stream-sizes', '1000,4000')),
     Number(option('--memory-cap-mb', '2')),

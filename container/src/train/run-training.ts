@@ -13,6 +13,7 @@ import { readJson } from '../registry/s3-json';
 import { newVersionId } from '../registry/version-id';
 import { ArchitectureSpec, buildModel, DEFAULT_ARCHITECTURES, inputShape } from './architecture';
 import { DataIssues } from './data-issues';
+import { DiskObjectCache } from './disk-object-cache';
 import { EmptyDatasetError, TrainConfigError } from './errors';
 import { evaluateModel } from './evaluate-model';
 import { EpochLog, fitModel } from './fit-model';
@@ -77,6 +78,23 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
     formatS3Url({ bucket: job.bucket, key: configKey }),
     job.flags,
   );
+  const cache =
+    config.diskCacheMb > 0 ? await DiskObjectCache.create(config.diskCacheMb * 2 ** 20) : undefined;
+  try {
+    return await trainAndRegister(job, config, registry, configKey, clock, cache);
+  } finally {
+    await cache?.dispose();
+  }
+}
+
+async function trainAndRegister(
+  job: TrainingJob,
+  config: TrainingConfig,
+  registry: ModelRegistry,
+  configKey: string,
+  clock: () => Date,
+  cache: DiskObjectCache | undefined,
+): Promise<TrainingOutcome> {
   const source = formatS3Url({ bucket: job.bucket, key: job.trainingPrefix });
   const issues = new DataIssues(job.log);
   const objects = await listDataObjects(job.s3, job.bucket, job.trainingPrefix, issues);
@@ -111,6 +129,7 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
       validationFraction: config.validationFraction,
       split,
       concurrency: config.concurrency,
+      ...(cache ? { cache } : {}),
       // Problems and label counts are recorded on each split's first pass only.
       ...(first ? { issues } : {}),
     });

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { InputSpec } from '../../../lib/contracts/registry';
 import type { DataObject } from './data-objects';
 import type { DataIssues } from './data-issues';
+import type { DiskObjectCache } from './disk-object-cache';
 import { LabelError, UnreadableSampleError } from './errors';
 import { isHeldOut } from './holdout';
 import { decodeImage } from './image-decoding';
@@ -25,6 +26,8 @@ export interface SampleStreamOptions {
   readonly concurrency: number;
   /** Where skipped data is reported; pass it on one pass only so each problem counts once. */
   readonly issues?: DataIssues;
+  /** Keeps image bodies on local disk between passes. */
+  readonly cache?: DiskObjectCache;
 }
 
 interface IssueOf {
@@ -70,7 +73,8 @@ async function imageSample(options: SampleStreamOptions, object: DataObject): Pr
     );
   }
   try {
-    const bytes = await getBody(options, object.key).then((body) => body.transformToByteArray());
+    const fetch = () => getBody(options, object.key).then((body) => body.transformToByteArray());
+    const bytes = options.cache ? await options.cache.bytes(object.key, fetch) : await fetch();
     return { id: object.key, x: decodeImage(bytes, object.key, options.input), label: index };
   } catch (error) {
     return skipped('unreadable', describe(error, object.key));

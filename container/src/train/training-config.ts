@@ -24,6 +24,8 @@ export interface TrainingConfig {
   readonly memoryCapMb: number;
   /** S3 objects fetched at once. */
   readonly concurrency: number;
+  /** Local disk for image bodies between epochs, so each is fetched from S3 once (0 = off). */
+  readonly diskCacheMb: number;
   readonly seed: number;
   /**
    * Largest random shift, in pixels, applied to each training image every epoch (0 = none).
@@ -35,16 +37,17 @@ export interface TrainingConfig {
 }
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
-  batchSize: 32,
-  epochs: 8,
+  batchSize: 64,
+  epochs: 12,
   learningRate: 0.002,
-  learningRateDecay: 0.7,
+  learningRateDecay: 0.85,
   validationFraction: 0.2,
-  patience: 2,
+  patience: 3,
   promotionMargin: 0,
   shuffleBufferSize: 4096,
   memoryCapMb: 256,
   concurrency: 16,
+  diskCacheMb: 2048,
   seed: 42,
   augmentShift: 2,
   labelColumn: 'label',
@@ -64,6 +67,13 @@ const NUMERIC_FIELDS: ReadonlyArray<{
   { field: 'epochs', flag: '--epochs', integer: true, min: 1, max: 10000 },
   { field: 'learningRate', flag: '--learning-rate', integer: false, min: 1e-9, max: 10 },
   {
+    field: 'learningRateDecay',
+    flag: '--learning-rate-decay',
+    integer: false,
+    min: 0.01,
+    max: 1,
+  },
+  {
     field: 'validationFraction',
     flag: '--validation-fraction',
     integer: false,
@@ -75,6 +85,7 @@ const NUMERIC_FIELDS: ReadonlyArray<{
   { field: 'shuffleBufferSize', flag: '--shuffle-buffer', integer: true, min: 1, max: 1e8 },
   { field: 'memoryCapMb', flag: '--memory-cap-mb', integer: false, min: 1, max: 1e6 },
   { field: 'concurrency', flag: '--concurrency', integer: true, min: 1, max: 256 },
+  { field: 'diskCacheMb', flag: '--disk-cache-mb', integer: false, min: 0, max: 1e7 },
   { field: 'seed', flag: '--seed', integer: true, min: 0, max: 2 ** 31 - 1 },
   { field: 'augmentShift', flag: '--augment-shift', integer: true, min: 0, max: 16 },
 ];

@@ -26,6 +26,22 @@ describe('resolveTrainingConfig', () => {
     expect([config.epochs, config.batchSize]).toEqual([7, 128]);
   });
 
+  it('accepts every numeric field from the file and as a flag', () => {
+    // given the learning-rate decay and augmentation shift in the file and as flags
+    const file = { learningRateDecay: 0.5, augmentShift: 3 };
+
+    // when resolved with and without flags
+    const fromFile = resolveTrainingConfig(file, 'cfg', {});
+    const fromFlags = resolveTrainingConfig(file, 'cfg', {
+      '--learning-rate-decay': '0.9',
+      '--augment-shift': '0',
+    });
+
+    // then each is read from where it was set
+    expect([fromFile.learningRateDecay, fromFile.augmentShift]).toEqual([0.5, 3]);
+    expect([fromFlags.learningRateDecay, fromFlags.augmentShift]).toEqual([0.9, 0]);
+  });
+
   it('resolves an architecture preset by name', () => {
     // given the digits preset named in the file / when resolved
     const config = resolveTrainingConfig({ architecture: 'digits-cnn' }, 'cfg', {});
