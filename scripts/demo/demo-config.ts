@@ -15,10 +15,10 @@ export interface DemoSize {
 
 export const DEFAULT_DEMO_SIZE: DemoSize = {
   images: 300,
-  trainPerDigit: 250,
-  epochs: 4,
+  trainPerDigit: 400,
+  epochs: 5,
   shardSize: 100,
-  minAccuracy: 0.8,
+  minAccuracy: 0.9,
 };
 
 /**
