@@ -1,3 +1,4 @@
+import { DIGITS_CNN } from '../../container/src/train/architecture';
 import type { ComputeBenchResult, PeerRun } from './compute-bench';
 import { count, markdownTable, percent, sig } from './markdown-table';
 import type { LineChart } from './svg-line-chart';
@@ -11,6 +12,19 @@ export interface PeerRatio {
   readonly batchSize: number;
   readonly compute: number;
   readonly endToEnd: number;
+}
+
+/** The default digit model's layers in words, e.g. `conv 5x5x16, pool, ..., dense 10`. */
+function digitsModelLayers(): string {
+  if (DIGITS_CNN.kind !== 'cnn') return DIGITS_CNN.kind;
+  const { kernelSize: k, dropout } = DIGITS_CNN;
+  return [
+    ...DIGITS_CNN.convFilters.map((filters) => `conv ${k}x${k}x${filters}, pool`),
+    ...DIGITS_CNN.denseUnits.map(
+      (units) => `dense ${units}${dropout > 0 ? ` + dropout ${dropout}` : ''}`,
+    ),
+    'dense 10',
+  ].join(', ');
 }
 
 export function peerRatios(result: ComputeBenchResult): PeerRatio[] {
@@ -131,7 +145,7 @@ export function peersSection(
   const lines = [
     `Command: \`${command}\` on ${date}. Machine: ${machine}. Node ${result.nodeVersion}, TensorFlow.js ${result.tfjsVersion} on the **${result.backend}** backend (${result.wasmThreads} thread, SIMD).`,
     '',
-    "Method: the default digit model (container/src/train/architecture.ts, DIGITS_CNN: conv 3x3x8, pool, conv 3x3x16, pool, dense 10) with seeded random weights, registered in the emulator and loaded through the worker (resolveModel + loadScorer); random weights cost the same to run as trained ones. Inputs: 256 real MNIST digits as PNGs. *Compute* times the worker's Scorer.score on ready float inputs; *end to end* times PNG bytes in memory to top-3 predictions (decode and preprocess on the worker's decode threads, overlapped with the model call as in the worker, then top-k). Each rate comes from the median call of repeated calls (after one warm-up call) run for at least the plan's minimum time: the machine is shared with other work, and the median ignores the calls it preempts. The peer rebuilds the same layers in Keras, loads the same weights (exported from tfjs), checks its scores against ours, and times the same work the same way (`tf.function` model call; end to end `tf.io.decode_png` + resize + model + `tf.math.top_k` in one graph). Ratio = ours / peer: above 1 means our worker is faster.",
+    `Method: the default digit model (container/src/train/architecture.ts, DIGITS_CNN: ${digitsModelLayers()}) with seeded random weights, registered in the emulator and loaded through the worker (resolveModel + loadScorer); random weights cost the same to run as trained ones. Inputs: 256 real MNIST digits as PNGs. *Compute* times the worker's Scorer.score on ready float inputs; *end to end* times PNG bytes in memory to top-3 predictions (decode and preprocess on the worker's decode threads, overlapped with the model call as in the worker, then top-k). Each rate comes from the median call of repeated calls (after one warm-up call) run for at least the plan's minimum time: the machine is shared with other work, and the median ignores the calls it preempts. The peer rebuilds the same layers in Keras, loads the same weights (exported from tfjs), checks its scores against ours, and times the same work the same way (\`tf.function\` model call; end to end \`tf.io.decode_png\` + resize + model + \`tf.math.top_k\` in one graph). Ratio = ours / peer: above 1 means our worker is faster.`,
     '',
   ];
   if (result.peers.length === 0) {

@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { RecordError } from '../errors';
 import type { ImageFormat } from './detect-format';
 import { imageDimensions } from './image-dimensions';
+import { decodePng } from './png-decoder';
 
 /** Decoded pixels, always RGBA, 8 bits per channel, row-major. */
 export interface RgbaImage {
@@ -18,6 +19,8 @@ export interface DecodeLimits {
 
 function decodeRgba(format: ImageFormat, bytes: Uint8Array): RgbaImage {
   if (format === 'png') {
+    const fast = decodePng(bytes);
+    if (fast) return fast;
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, data: png.data };
   }

@@ -3,44 +3,79 @@ import type { RgbaImage } from './decode-image';
 
 export type ImageSpec = Extract<InputSpec, { kind: 'image' }>;
 
-function sampleChannel(image: RgbaImage, x: number, y: number, channel: number): number {
-  // Bilinear interpolation with half-pixel centres, as tf.image.resizeBilinear(halfPixelCenters).
-  const sx = Math.min(Math.max(x - 0.5, 0), image.width - 1);
-  const sy = Math.min(Math.max(y - 0.5, 0), image.height - 1);
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  const x1 = Math.min(x0 + 1, image.width - 1);
-  const y1 = Math.min(y0 + 1, image.height - 1);
-  const fx = sx - x0;
-  const fy = sy - y0;
-  const at = (px: number, py: number) => image.data[(py * image.width + px) * 4 + channel];
-  const top = at(x0, y0) * (1 - fx) + at(x1, y0) * fx;
-  const bottom = at(x0, y1) * (1 - fx) + at(x1, y1) * fx;
-  return top * (1 - fy) + bottom * fy;
+/** For each output column (or row): the two source pixels it blends and the second's weight. */
+interface Taps {
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+  readonly weight: Float64Array;
+}
+
+/**
+ * Bilinear taps with half-pixel centres, as tf.image.resizeBilinear(halfPixelCenters): output
+ * position o samples source coordinate (o + 0.5) * scale - 0.5, clamped to the image.
+ * Computed once per axis so the per-pixel loop only reads tables.
+ */
+function bilinearTaps(sourceSize: number, outputSize: number): Taps {
+  const taps = {
+    first: new Int32Array(outputSize),
+    second: new Int32Array(outputSize),
+    weight: new Float64Array(outputSize),
+  };
+  const scale = sourceSize / outputSize;
+  for (let o = 0; o < outputSize; o++) {
+    const at = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), sourceSize - 1);
+    const first = Math.floor(at);
+    taps.first[o] = first;
+    taps.second[o] = Math.min(first + 1, sourceSize - 1);
+    taps.weight[o] = at - first;
+  }
+  return taps;
+}
+
+/** Same-size input: each output pixel reads one source pixel. */
+function identityTaps(size: number): Taps {
+  const first = Int32Array.from({ length: size }, (_, i) => i);
+  return { first, second: first, weight: new Float64Array(size) };
 }
 
 /**
  * The model input for one image, exactly as its metadata says: resized to width x height,
  * converted to 1 (luminance) or 3 (RGB) channels, alpha ignored, then pixel * scale + offset.
- * Returned flat in HWC order, ready to be stacked into a batch.
+ * Returned flat in HWC order, ready to be stacked into a batch. This runs once per record on
+ * the decode threads, so the loops use precomputed tables and no per-pixel closures.
  */
 export function preprocessImage(image: RgbaImage, spec: ImageSpec): Float32Array {
+  const { data, width } = image;
+  const columns =
+    image.width === spec.width ? identityTaps(spec.width) : bilinearTaps(image.width, spec.width);
+  const rows =
+    image.height === spec.height
+      ? identityTaps(spec.height)
+      : bilinearTaps(image.height, spec.height);
+  const { scale, offset } = spec;
   const out = new Float32Array(spec.width * spec.height * spec.channels);
-  const sameSize = image.width === spec.width && image.height === spec.height;
-  const scaleX = image.width / spec.width;
-  const scaleY = image.height / spec.height;
+  const pixel = [0, 0, 0];
   let i = 0;
   for (let y = 0; y < spec.height; y++) {
+    const top = rows.first[y] * width;
+    const bottom = rows.second[y] * width;
+    const fy = rows.weight[y];
     for (let x = 0; x < spec.width; x++) {
-      const channel = (c: number) =>
-        sameSize
-          ? image.data[(y * image.width + x) * 4 + c]
-          : sampleChannel(image, (x + 0.5) * scaleX, (y + 0.5) * scaleY, c);
+      const left = columns.first[x];
+      const right = columns.second[x];
+      const fx = columns.weight[x];
+      for (let c = 0; c < 3; c++) {
+        const upper = data[(top + left) * 4 + c] * (1 - fx) + data[(top + right) * 4 + c] * fx;
+        const lower =
+          data[(bottom + left) * 4 + c] * (1 - fx) + data[(bottom + right) * 4 + c] * fx;
+        pixel[c] = upper * (1 - fy) + lower * fy;
+      }
       if (spec.channels === 1) {
-        const luminance = 0.299 * channel(0) + 0.587 * channel(1) + 0.114 * channel(2);
-        out[i++] = luminance * spec.scale + spec.offset;
+        out[i++] = (0.299 * pixel[0] + 0.587 * pixel[1] + 0.114 * pixel[2]) * scale + offset;
       } else {
-        for (let c = 0; c < 3; c++) out[i++] = channel(c) * spec.scale + spec.offset;
+        out[i++] = pixel[0] * scale + offset;
+        out[i++] = pixel[1] * scale + offset;
+        out[i++] = pixel[2] * scale + offset;
       }
     }
   }

@@ -1,0 +1,142 @@
+import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { decodePng } from '../../../container/src/infer/input/png-decoder';
+import { digitPng } from '../../helpers/train-digits';
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'ascii');
+  Buffer.from(body).copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
+  return out;
+}
+
+function predictor(filter: number, left: number, up: number, upLeft: number): number {
+  if (filter === 1) return left;
+  if (filter === 2) return up;
+  if (filter === 3) return (left + up) >> 1;
+  if (filter === 4) {
+    const p = left + up - upLeft;
+    const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+    return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+  }
+  return 0;
+}
+
+/** An 8-bit PNG written by hand, every row with the given filter, as the spec defines them. */
+function encodePng(
+  width: number,
+  height: number,
+  colorType: number,
+  pixels: Uint8Array,
+  filter: number,
+  extra: Buffer[] = [],
+): Buffer {
+  const bpp = CHANNELS[colorType];
+  const stride = width * bpp;
+  const raw = new Uint8Array(height * (stride + 1));
+  for (let y = 0; y < height; y++) {
+    raw[y * (stride + 1)] = filter;
+    for (let x = 0; x < stride; x++) {
+      const at = (yy: number, xx: number) => (yy < 0 || xx < 0 ? 0 : pixels[yy * stride + xx]);
+      const p = predictor(filter, at(y, x - bpp), at(y - 1, x), at(y - 1, x - bpp));
+      raw[y * (stride + 1) + 1 + x] = (pixels[y * stride + x] - p) & 0xff;
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = colorType;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    ...extra,
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+function randomBytes(count: number, seed: number, below = 256): Uint8Array {
+  let state = seed;
+  return Uint8Array.from({ length: count }, () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return (state >>> 16) % below;
+  });
+}
+
+function pngjsRgba(bytes: Uint8Array): number[] {
+  return Array.from(PNG.sync.read(Buffer.from(bytes)).data);
+}
+
+describe('decodePng', () => {
+  const palette = chunk('PLTE', randomBytes(3 * 6, 9));
+  const paletteAlpha = chunk('tRNS', Uint8Array.from([0, 128, 255]));
+  const cases = [0, 2, 3, 4, 6].flatMap((colorType) =>
+    [0, 1, 2, 3, 4].map((filter) => ({ colorType, filter })),
+  );
+
+  it.each(cases)(
+    'decodes colour type $colorType with filter $filter exactly as pngjs does',
+    ({ colorType, filter }) => {
+      // given a 7x5 image of random pixels (palette indices below 6)
+      const [width, height] = [7, 5];
+      const count = width * height * CHANNELS[colorType];
+      const pixels = randomBytes(count, 31 * colorType + filter, colorType === 3 ? 6 : 256);
+      const extra = colorType === 3 ? [palette, paletteAlpha] : [];
+      const bytes = encodePng(width, height, colorType, pixels, filter, extra);
+
+      // when decoded
+      const image = decodePng(bytes);
+
+      // then the RGBA pixels are pngjs's, byte for byte
+      expect(image && [image.width, image.height]).toEqual([width, height]);
+      expect(Array.from(image!.data)).toEqual(pngjsRgba(bytes));
+    },
+  );
+
+  it('decodes real digit PNGs (written by pngjs, adaptive filters) as pngjs does', () => {
+    // given 50 MNIST digits encoded by pngjs
+    const pngs = Array.from({ length: 50 }, (_, i) => digitPng(i % 10, i));
+    // when decoded / then each equals pngjs's own decode
+    for (const png of pngs) expect(Array.from(decodePng(png)!.data)).toEqual(pngjsRgba(png));
+  });
+
+  it('leaves 16-bit images to pngjs', () => {
+    // given a 16-bit PNG
+    const png = new PNG({ width: 2, height: 2, bitDepth: 16 });
+    const bytes = PNG.sync.write(png, { bitDepth: 16 });
+    // when decoded / then the fast path declines it
+    expect(decodePng(bytes)).toBeUndefined();
+  });
+
+  it('names what is wrong with a corrupt file', () => {
+    // given a valid 4x4 grayscale PNG
+    const good = encodePng(4, 4, 0, randomBytes(16, 1), 1);
+    const idat = good.indexOf('IDAT');
+    const badCrc = Buffer.from(good);
+    badCrc[idat + 5] ^= 0xff;
+    const noEnd = good.subarray(0, good.length - 12);
+    const badFilter = encodePng(4, 4, 0, randomBytes(16, 1), 7);
+
+    // when decoded / then each failure says what and where
+    expect(() => decodePng(good.subarray(0, idat + 20))).toThrow(
+      /^chunk at byte \d+ runs past the end of the file/,
+    );
+    expect(() => decodePng(badCrc)).toThrow(/^IDAT chunk at byte \d+ fails its CRC check$/);
+    expect(() => decodePng(noEnd)).toThrow(/before IEND$/);
+    expect(() => decodePng(badFilter)).toThrow('row 0 has unknown filter type 7');
+  });
+});
