@@ -81,20 +81,23 @@ export async function runTraining(job: TrainingJob): Promise<TrainingOutcome> {
   const cache =
     config.diskCacheMb > 0 ? await DiskObjectCache.create(config.diskCacheMb * 2 ** 20) : undefined;
   try {
-    return await trainAndRegister(job, config, registry, configKey, clock, cache);
+    return await trainAndRegister({ job, config, registry, configKey, clock, cache });
   } finally {
     await cache?.dispose();
   }
 }
 
-async function trainAndRegister(
-  job: TrainingJob,
-  config: TrainingConfig,
-  registry: ModelRegistry,
-  configKey: string,
-  clock: () => Date,
-  cache: DiskObjectCache | undefined,
-): Promise<TrainingOutcome> {
+interface TrainingRun {
+  readonly job: TrainingJob;
+  readonly config: TrainingConfig;
+  readonly registry: ModelRegistry;
+  readonly configKey: string;
+  readonly clock: () => Date;
+  readonly cache: DiskObjectCache | undefined;
+}
+
+async function trainAndRegister(run: TrainingRun): Promise<TrainingOutcome> {
+  const { job, config, registry, configKey, clock, cache } = run;
   const source = formatS3Url({ bucket: job.bucket, key: job.trainingPrefix });
   const issues = new DataIssues(job.log);
   const objects = await listDataObjects(job.s3, job.bucket, job.trainingPrefix, issues);
@@ -147,14 +150,10 @@ async function trainAndRegister(
         capacity,
         seededRandom(config.seed + epoch),
       );
-      return input.kind === 'image' && config.augmentShift > 0
-        ? randomlyShifted(
-            shuffled,
-            input,
-            config.augmentShift,
-            seededRandom(~(config.seed + epoch)),
-          )
-        : shuffled;
+      if (input.kind !== 'image' || config.augmentShift === 0) return shuffled;
+      // A seed of its own (the complement), so the shifts do not replay the shuffle's draws.
+      const random = seededRandom(~(config.seed + epoch));
+      return randomlyShifted(shuffled, input, config.augmentShift, random);
     },
     validation: () => stream('validation'),
   };
