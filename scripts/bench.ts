@@ -1,6 +1,7 @@
 /**
  * All of issue 7's benchmarks in one run, side by side on the same work:
  *   npm run bench -- [--size small|medium|full] [--docs-dir DIR] [--json FILE]
+ *   npm run bench -- --from-json FILE   (re-render the docs from a saved --json report)
  * - Peers: our worker vs Python TensorFlow on the same model, weights, inputs, batch sizes.
  * - Physical limit: the backend's matmul peak and the model's achieved share of it.
  * - End to end: N uploads through the whole pipeline on the emulator, split into phases.
@@ -45,6 +46,9 @@ import { writeCostDocs } from './cost-model';
 
 export interface BenchReport {
   readonly size: string;
+  /** Day of the measurement and the command that made it, as the docs cite them. */
+  readonly date: string;
+  readonly command: string;
   readonly compute: ComputeBenchResult;
   readonly endToEnd: readonly EndToEndResult[];
   readonly cost: ReturnType<typeof costScenario>;
@@ -103,6 +107,38 @@ function printSummary(report: BenchReport): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
+/**
+ * Writes docs/benchmarks.md's four sections, the charts and docs/cost.md from measured
+ * results; `--from-json` calls it on an earlier run's report to re-render without measuring.
+ */
+async function writeBenchDocs(
+  measured: Omit<BenchReport, 'cost' | 'benchmarksFile'>,
+  docsDir: string,
+): Promise<BenchReport> {
+  const { compute, endToEnd, command, date } = measured;
+  const costInputs: CostInputs = {
+    workload: DEFAULT_WORKLOAD,
+    thresholds: DEFAULT_THRESHOLDS,
+    assumptions: DEFAULT_ASSUMPTIONS,
+  };
+  await writeCostDocs(costInputs, docsDir, 'npx tsx scripts/cost-model.ts --write');
+  if (compute.peers.length > 0) writeChart(docsDir, PEERS_CHART_FILE, peersChart(compute));
+  writeChart(docsDir, LIMIT_CHART_FILE, limitChart(compute));
+
+  const sections: DocSection[] = [
+    { id: 'peers', heading: 'Peers', body: peersSection(compute, command, date, machine()) },
+    { id: 'limit', heading: 'Physical limit', body: limitSection(compute, command, date) },
+    { id: 'e2e', heading: 'End to end', body: endToEndSection(endToEnd, command, date) },
+    { id: 'cost', heading: 'Cost', body: costSection(costInputs, command, date) },
+  ];
+  const file = join(docsDir, 'benchmarks.md');
+  const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';
+  const after = sections.reduce(replaceSection, before);
+  writeFileSync(file, await formatMarkdown(after, file));
+  const cost = costScenario(costInputs.workload, costInputs.thresholds, costInputs.assumptions);
+  return { ...measured, cost, benchmarksFile: file };
+}
+
 export async function runBench(
   plan: BenchPlan,
   docsDir: string,
@@ -121,27 +157,7 @@ export async function runBench(
     const compute = await runComputeBench(plan, s3Client(), `bench-models-${Date.now()}`, log);
     const endToEnd: EndToEndResult[] = [];
     for (const files of plan.endToEndFiles) endToEnd.push(await runEndToEnd(files, log));
-    const costInputs: CostInputs = {
-      workload: DEFAULT_WORKLOAD,
-      thresholds: DEFAULT_THRESHOLDS,
-      assumptions: DEFAULT_ASSUMPTIONS,
-    };
-    await writeCostDocs(costInputs, docsDir, 'npx tsx scripts/cost-model.ts --write');
-    if (compute.peers.length > 0) writeChart(docsDir, PEERS_CHART_FILE, peersChart(compute));
-    writeChart(docsDir, LIMIT_CHART_FILE, limitChart(compute));
-
-    const sections: DocSection[] = [
-      { id: 'peers', heading: 'Peers', body: peersSection(compute, command, date, machine()) },
-      { id: 'limit', heading: 'Physical limit', body: limitSection(compute, command, date) },
-      { id: 'e2e', heading: 'End to end', body: endToEndSection(endToEnd, command, date) },
-      { id: 'cost', heading: 'Cost', body: costSection(costInputs, command, date) },
-    ];
-    const file = join(docsDir, 'benchmarks.md');
-    const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';
-    const after = sections.reduce(replaceSection, before);
-    writeFileSync(file, await formatMarkdown(after, file));
-    const cost = costScenario(costInputs.workload, costInputs.thresholds, costInputs.assumptions);
-    return { size: plan.size, compute, endToEnd, cost, benchmarksFile: file };
+    return await writeBenchDocs({ size: plan.size, date, command, compute, endToEnd }, docsDir);
   } finally {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
@@ -150,11 +166,16 @@ export async function runBench(
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { strings: ['size', 'docs-dir', 'json'] });
+  const args = parseArgs(process.argv.slice(2), {
+    strings: ['size', 'docs-dir', 'json', 'from-json'],
+  });
   const size = args.strings.get('size') ?? 'medium';
   const plan = benchPlan(size);
   const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
-  const report = await runBench(plan, docsDir, `npm run bench -- --size ${size}`);
+  const fromJson = args.strings.get('from-json');
+  const report = fromJson
+    ? await writeBenchDocs(JSON.parse(readFileSync(fromJson, 'utf-8')) as BenchReport, docsDir)
+    : await runBench(plan, docsDir, `npm run bench -- --size ${size}`);
   const json = args.strings.get('json');
   if (json !== undefined) writeFileSync(json, JSON.stringify(report, null, 2));
   printSummary(report);

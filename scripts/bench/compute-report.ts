@@ -106,11 +106,35 @@ function profileSection(result: ComputeBenchResult): string {
 }
 
 /** How end-to-end time per image compares with the model call alone, at the largest batch. */
+/** Share of end-to-end time outside the model call at the largest batch. */
+function decodeFraction(result: ComputeBenchResult): number {
+  const row = result.ours[result.ours.length - 1];
+  return 1 - row.endToEndImagesPerSecond / row.computeImagesPerSecond;
+}
+
+function decodeRemedy(result: ComputeBenchResult): string {
+  return decodeFraction(result) < 0.2
+    ? 'Decoding overlaps the model call and is not where the gap is; the model call is.'
+    : "What would close it: a native PNG/JPEG decoder (sharp or the native backend's tf.node.decodeImage in the container image), or more decode threads on instances with more cores.";
+}
+
 function decodeShare(result: ComputeBenchResult): string {
   const row = result.ours[result.ours.length - 1];
   const e2eMs = 1000 / row.endToEndImagesPerSecond;
   const computeMs = 1000 / row.computeImagesPerSecond;
-  return `At batch ${row.batchSize} an image takes ${sig(e2eMs)} ms end to end against ${sig(computeMs)} ms in the model call alone, so decoding and preprocessing are ${percent(1 - computeMs / e2eMs)} of it.`;
+  return `At batch ${row.batchSize} an image takes ${sig(e2eMs)} ms end to end against ${sig(computeMs)} ms in the model call alone, so decoding and preprocessing are ${percent(decodeFraction(result))} of it.`;
+}
+
+/** The best share of the backend peak, and how the peer's one-thread peak compares with it. */
+function ceilingNote(result: ComputeBenchResult): string {
+  const best = Math.max(...peakFractions(result).map((f) => f.fraction));
+  const ours = result.peaks.find((p) => p.backend === result.backend)?.gflops ?? NaN;
+  const peer = result.peers.find((p) => p.result.intraOpThreads === 1)?.result.matmulGflops;
+  const comparison =
+    peer === undefined
+      ? ''
+      : ` The ceiling itself is where the peer pulls ahead: TensorFlow's matrix multiply on one thread of the same CPU reaches ${sig(peer)} GFLOP/s, ${ratio(peer / ours)} the ${result.backend} peak (native kernels on the widest vector units the CPU has, against 128-bit wasm SIMD): at the same efficiency one thread of ours does about ${ratio(ours / peer)} of the peer's work.`;
+  return `At best the model uses ${percent(best)} of the ${result.backend} peak.${comparison}`;
 }
 
 function gapAnalysis(result: ComputeBenchResult, ratios: readonly PeerRatio[]): string {
@@ -129,9 +153,9 @@ function gapAnalysis(result: ComputeBenchResult, ratios: readonly PeerRatio[]): 
   return [
     `**Goal not met** at ${slower.length} of ${ratios.length} peer/batch combinations (lowest ratio: compute ${ratio(worstCompute)}, end to end ${ratio(worstE2e)}). Where the time goes, and what would close the gap:`,
     '',
-    `- **Convolution kernels**: ${percent(conv)} of a batch-${result.profile.batchSize} call is spent in the two convolutions. The wasm backend runs them on ${result.wasmThreads} thread (tfjs-backend-wasm does not start its thread pool under Node), with XNNPACK SIMD kernels; TensorFlow runs oneDNN kernels built for the CPU's widest vector units, and with its default threads on every core. Closing it: the container image's native backend (tfjs-node-gpu, the same libtensorflow kernels as the peer, on the GPU), and on CPU-only hosts one worker process per core (each wasm worker is single-threaded) or tfjs-node.`,
+    `- **Convolution kernels**: ${percent(conv)} of a batch-${result.profile.batchSize} call is spent in the convolutions, which already run at up to ${percent(Math.max(...peakFractions(result).map((f) => f.fraction)))} of the ${result.backend} backend's matmul peak (see Physical limit). The wasm backend runs them on ${result.wasmThreads} thread (tfjs-backend-wasm does not start its thread pool under Node), with XNNPACK SIMD kernels; TensorFlow runs oneDNN kernels built for the CPU's widest vector units, and with its default threads on every core. Closing it: the container image's native backend (tfjs-node-gpu, the same libtensorflow kernels as the peer, on the GPU), and on CPU-only hosts one worker process per core (each wasm worker is single-threaded) or tfjs-node.`,
     `- **Per-call overhead** (${percent(result.profile.overheadShare)} of the call outside kernels at batch ${result.profile.batchSize}): building the input tensor from per-record arrays, kernel dispatch through tfjs, and reading the scores back. Mini-batches amortise it on both sides. Our compute ratio is highest at batch ${bestCompute.batchSize} (${ratio(bestCompute.compute)} against ${bestCompute.peer}) and lowest at batch ${worstComputeRatio.batchSize} (${ratio(worstComputeRatio.compute)} against ${worstComputeRatio.peer}): once overhead is amortised, the kernels above decide.`,
-    `- **End to end**, decoding runs in JavaScript (pngjs, jpeg-js) on ${result.decodeThreads} decode thread${result.decodeThreads === 1 ? '' : 's'} beside the model thread (the worker's default, cores - 1), while TensorFlow decodes in C++ inside its graph on its own thread pool. ${decodeShare(result)} What would close it: a native PNG/JPEG decoder (sharp or the native backend's tf.node.decodeImage in the container image), or more decode threads on instances with more cores.`,
+    `- **End to end**, decoding runs in JavaScript (the worker's own PNG decoder over Node's zlib, pngjs for 16-bit and interlaced PNGs, jpeg-js) on ${result.decodeThreads} decode thread${result.decodeThreads === 1 ? '' : 's'} beside the model thread (the worker's default, cores - 1), while TensorFlow decodes in C++ inside its graph on its own thread pool. ${decodeShare(result)} ${decodeRemedy(result)}`,
   ].join('\n');
 }
 
@@ -254,7 +278,7 @@ export function limitSection(result: ComputeBenchResult, command: string, date: 
     '',
     `![Share of the backend peak by batch size](${LIMIT_CHART_FILE})`,
     '',
-    `From batch ${fractions[0].batchSize} to batch ${fractions[fractions.length - 1].batchSize} the share goes from ${percent(fractions[0].fraction)} to ${percent(fractions[fractions.length - 1].fraction)}: a single image pays the whole per-call overhead (tensor creation, kernel dispatch, reading scores back), a batch shares it. Beyond that a small CNN stays below a matmul peak: its convolutions have few channels (1 -> 8 -> 16), so each output needs few multiply-adds and the kernels are bound by memory traffic more than by arithmetic.`,
+    `From batch ${fractions[0].batchSize} to batch ${fractions[fractions.length - 1].batchSize} the share goes from ${percent(fractions[0].fraction)} to ${percent(fractions[fractions.length - 1].fraction)}: a single image pays the whole per-call overhead (tensor creation, kernel dispatch, reading scores back), a batch shares it. ${ceilingNote(result)}`,
   ].join('\n');
 }
 
