@@ -13,7 +13,7 @@ function runBlock(run: EndToEndResult): string {
   return [
     `### ${count(run.files)} files`,
     '',
-    `Batches of at most ${count(run.thresholds.maxFiles)} files (max wait ${run.thresholds.maxWaitSeconds} s), shards of ${count(run.thresholds.shardSize)}, ${run.parallelism} worker processes at a time: ${t.batches} batch(es), ${t.shards} shard(s), ${run.batcherInvocations} batcher invocations. Upload took ${seconds(t.uploadMs)}; **first upload to last result: ${seconds(t.totalMs)}** (${count((t.files / t.totalMs) * 1000)} files/s). Per file, upload to result: mean ${seconds(t.fileLatencyMs.mean)}, median ${seconds(t.fileLatencyMs.p50)}, max ${seconds(t.fileLatencyMs.max)}. Result: ${verdict}.${run.backgroundErrors.length > 0 ? ` Retried background errors: ${run.backgroundErrors.length}.` : ''}`,
+    `Batches of at most ${count(run.thresholds.maxFiles)} files (max wait ${run.thresholds.maxWaitSeconds} s), shards of ${count(run.thresholds.shardSize)}, ${run.parallelism} worker processes at a time: ${t.batches} batch(es), ${t.shards} shard(s), ${run.batcherInvocations} batcher invocations. Upload took ${seconds(t.uploadMs)} (paced to keep under ${count(run.maxQueuedNotifications)} notifications queued); **first upload to last result: ${seconds(t.totalMs)}** (${count((t.files / t.totalMs) * 1000)} files/s). Per file, upload to result: mean ${seconds(t.fileLatencyMs.mean)}, median ${seconds(t.fileLatencyMs.p50)}, max ${seconds(t.fileLatencyMs.max)}. Result: ${verdict}.${run.backgroundErrors.length > 0 ? ` Retried background errors: ${run.backgroundErrors.length}.` : ''}`,
     '',
     markdownTable(
       ['Phase', 'Mean', 'Max', 'Measured as'],
