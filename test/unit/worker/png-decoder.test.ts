@@ -139,4 +139,21 @@ describe('decodePng', () => {
     expect(() => decodePng(noEnd)).toThrow(/before IEND$/);
     expect(() => decodePng(badFilter)).toThrow('row 0 has unknown filter type 7');
   });
+
+  it('stops inflating at the size the header allows', () => {
+    // given a header for a 2x2 grayscale image whose data inflates to 1 MB
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(2, 0);
+    header.writeUInt32BE(2, 4);
+    header[8] = 8;
+    const bomb = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(new Uint8Array(1_000_000))),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+
+    // when decoded / then it fails naming the 6 bytes 2x2 needs, not after inflating it all
+    expect(() => decodePng(bomb)).toThrow(/^image data does not inflate to 6 bytes/);
+  });
 });

@@ -31,8 +31,8 @@ interface Header {
 interface Chunks {
   readonly header: Header;
   readonly data: Uint8Array[];
-  palette?: Uint8Array;
-  transparency?: Uint8Array;
+  readonly palette?: Uint8Array;
+  readonly transparency?: Uint8Array;
 }
 
 /** Splits a PNG into its chunks, checking lengths and CRCs; stops at IEND, which must exist. */
@@ -55,6 +55,7 @@ function readChunks(bytes: Uint8Array): Chunks {
     }
     const body = bytes.subarray(at + 8, end);
     if (type === 'IHDR') {
+      if (body.length !== 13) throw new Error(`IHDR chunk is ${body.length} bytes, not 13`);
       const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
       header = {
         width: v.getUint32(0),
@@ -184,15 +185,19 @@ export function decodePng(bytes: Uint8Array): RgbaImage | undefined {
   const bpp = CHANNELS[colorType];
   if (bitDepth !== 8 || interlace !== 0 || bpp === undefined) return undefined;
   if (chunks.data.length === 0) throw new Error('no IDAT chunk');
+  const expected = height * (width * bpp + 1);
   let raw: Uint8Array;
   try {
-    raw = inflateSync(Buffer.concat(chunks.data));
+    // Bounded: a few bytes of deflate can claim gigabytes.
+    raw = inflateSync(Buffer.concat(chunks.data), { maxOutputLength: expected });
   } catch (error) {
-    throw new Error(`image data does not inflate (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new Error(
+      `image data does not inflate to ${expected} bytes (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
-  const expected = height * (width * bpp + 1);
   if (raw.length < expected) {
     throw new Error(`image data holds ${raw.length} bytes, ${width}x${height} needs ${expected}`);
   }
