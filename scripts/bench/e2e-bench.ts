@@ -2,12 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchClient } from '@aws-sdk/client-batch';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
@@ -34,6 +29,7 @@ import {
   notifyQueueOnCreate,
 } from '../../test/helpers/emulator-resources';
 import { digitCount, digitPng } from '../../test/helpers/train-digits';
+import { jsonLines, listKeys, readText } from '../shared/s3-reads';
 import { LocalBatchExecutor } from '../local/executor/local-batch-executor';
 import { emulatorEnvironment } from '../local/moto-server';
 import { BENCH_MODEL_NAME, registerDigitsChampion } from './bench-model';
@@ -91,30 +87,6 @@ async function mapLimit<T>(items: readonly T[], limit: number, run: (item: T) =>
     }),
   );
 }
-
-async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
-}
-
-async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Body!.transformToString('utf-8');
-}
-
-const lines = <T>(body: string): T[] =>
-  body
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as T);
 
 /** Resolves once the queue holds fewer than `max` visible messages; polls at most once a second. */
 function queueDepthGate(sqs: SQSClient, queueUrl: string, max: number): () => Promise<void> {
@@ -277,16 +249,16 @@ export async function runEndToEnd(
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      for (const key of await listAll(s3, resultsBucket, RESULTS_PREFIXES.summaries)) {
+      for (const key of await listKeys(s3, resultsBucket, RESULTS_PREFIXES.summaries)) {
         if (shards.has(key)) continue;
-        const summary = JSON.parse(await text(s3, resultsBucket, key)) as ShardSummary;
+        const summary = JSON.parse(await readText(s3, resultsBucket, key)) as ShardSummary;
         shards.set(key, {
           summary,
-          results: lines<ResultRecord>(
-            await text(s3, resultsBucket, resultKeys.results(summary.batchId, summary.shard)),
+          results: jsonLines<ResultRecord>(
+            await readText(s3, resultsBucket, resultKeys.results(summary.batchId, summary.shard)),
           ),
-          errors: lines<ErrorRecord>(
-            await text(s3, resultsBucket, resultKeys.errors(summary.batchId, summary.shard)),
+          errors: jsonLines<ErrorRecord>(
+            await readText(s3, resultsBucket, resultKeys.errors(summary.batchId, summary.shard)),
           ),
         });
       }
@@ -309,7 +281,7 @@ export async function runEndToEnd(
     const traces: BatchTrace[] = await Promise.all(
       batchIds.map(async (batchId) => {
         const manifest = validateManifest(
-          JSON.parse(await text(s3, resultsBucket, resultKeys.manifest(batchId))),
+          JSON.parse(await readText(s3, resultsBucket, resultKeys.manifest(batchId))),
         );
         const [job] = await jobsNamed(batch, resources.jobQueueArn, inferJobName(batchId));
         if (job?.createdAt === undefined) {

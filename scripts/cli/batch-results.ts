@@ -1,8 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import type { ErrorRecord, ResultRecord, ShardSummary } from '../../lib/contracts/records';
 import { joinKey } from '../../lib/contracts/s3-location';
+import { jsonLines, listKeys, readText } from '../shared/s3-reads';
 import { MissingResourceError } from './errors';
 
 export interface BatchResults {
@@ -11,31 +12,6 @@ export interface BatchResults {
   readonly errors: readonly ErrorRecord[];
   /** One per finished shard; a missing one means the shard has not finished. */
   readonly summaries: readonly ShardSummary[];
-}
-
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
-}
-
-async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Body!.transformToString();
-}
-
-function jsonLines<T>(text: string): T[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as T);
 }
 
 /** Ids of every batch with a manifest, oldest first (batch ids sort by time). */

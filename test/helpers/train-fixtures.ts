@@ -1,18 +1,10 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { listKeys } from '../../scripts/shared/s3-reads';
 import { trainingConfigKey } from '../../container/src/train/run-training';
 
 /** Every key in a bucket under `prefix`, for asserting what a run did or did not write. */
-export async function keysUnder(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys;
+export function keysUnder(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  return listKeys(s3, bucket, prefix);
 }
 
 /** Writes a model's training-config.json, as an operator would. */
