@@ -11,14 +11,17 @@ export interface BackendChoice {
 }
 
 /**
- * Which backend to run on: the override when set, else the native bindings when installed (the
- * container image has tfjs-node-gpu), else wasm, the fastest portable backend; training on wasm
+ * Which backend to run on: the override when set, else the native bindings when they load (the
+ * GPU image has tfjs-node-gpu, the CPU image and `npm run setup:native` tfjs-node), else wasm,
+ * the fastest portable backend; training on wasm
  * adds the gradient kernels it lacks (container/src/train/wasm-gradient-kernels.ts).
  */
 export function chooseBackend(
   purpose: Purpose,
   override: string | undefined,
   installed: ReadonlySet<BackendName>,
+  /** Why no native binding loaded, for the wasm fallback's reason. */
+  nativeUnavailable?: string,
 ): BackendChoice {
   if (override !== undefined && override !== '') {
     if (!(BACKENDS as readonly string[]).includes(override)) {
@@ -27,7 +30,7 @@ export function chooseBackend(
     const name = override as BackendName;
     if ((name === 'tfjs-node-gpu' || name === 'tfjs-node') && !installed.has(name)) {
       throw new Error(
-        `TFJS_BACKEND: ${name} was requested but @tensorflow/${name} is not installed`,
+        `TFJS_BACKEND: ${name} was requested but is not available: ${nativeUnavailable ?? `@tensorflow/${name} is not installed`}`,
       );
     }
     return { name, reason: 'TFJS_BACKEND override' };
@@ -38,6 +41,6 @@ export function chooseBackend(
     return { name: 'tfjs-node', reason: 'native CPU bindings installed' };
   return {
     name: 'wasm',
-    reason: `no native bindings installed; wasm is the fastest portable backend for ${purpose === 'infer' ? 'inference' : 'training'}`,
+    reason: `${nativeUnavailable ?? 'no native bindings installed'}; wasm is the fastest portable backend for ${purpose === 'infer' ? 'inference' : 'training'}`,
   };
 }

@@ -1,28 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { WORKER_ENV } from '../../../lib/contracts/job-contract';
+import type { NativeVariant } from '../../native/native-location';
 import { BackendName, chooseBackend, Purpose } from './choose-backend';
-
-const NATIVE_PACKAGES = ['tfjs-node-gpu', 'tfjs-node'] as const;
-
-/**
- * Loads a native binding if it is installed. They are optional: only the container image has
- * tfjs-node-gpu, whose install downloads libtensorflow. Importing one registers its
- * 'tensorflow' backend with the shared @tensorflow/tfjs-core.
- */
-async function tryLoadNative(name: (typeof NATIVE_PACKAGES)[number]): Promise<boolean> {
-  const specifier = `@tensorflow/${name}`;
-  try {
-    await import(specifier);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { loadNative } from './load-native';
+import { nativeThreadEnv } from './native-threads';
 
 /**
  * Chooses, activates and logs the TensorFlow.js backend for this process; returns its name.
- * The TFJS_BACKEND environment variable overrides the automatic choice.
+ * The TFJS_BACKEND environment variable overrides the automatic choice. Only one native binding
+ * is ever loaded: both register the same 'tensorflow' backend.
  */
 export async function selectBackend(
   purpose: Purpose,
@@ -30,14 +17,37 @@ export async function selectBackend(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BackendName> {
   const override = env[WORKER_ENV.backend];
-  const installed = new Set<BackendName>();
-  for (const name of NATIVE_PACKAGES) {
-    // Only one native binding is ever loaded: both register the same 'tensorflow' backend.
-    if ((override === undefined || override === '' || override === name) && installed.size === 0) {
-      if (await tryLoadNative(name)) installed.add(name);
-    }
+  const variants: NativeVariant[] =
+    override === 'tfjs-node-gpu'
+      ? ['gpu']
+      : override === 'tfjs-node'
+        ? ['cpu']
+        : override === undefined || override === ''
+          ? ['gpu', 'cpu']
+          : [];
+  // TensorFlow reads its thread counts and log level from the environment when the binding
+  // creates its context, so they are set before the first load.
+  for (const [name, value] of Object.entries(nativeThreadEnv(env))) process.env[name] ??= value;
+  const native = variants.length > 0 ? loadNative(variants, env) : undefined;
+  const installed = new Set<BackendName>(
+    native?.loaded ? [native.variant === 'gpu' ? 'tfjs-node-gpu' : 'tfjs-node'] : [],
+  );
+  const choice = chooseBackend(
+    purpose,
+    override,
+    installed,
+    native?.loaded === false ? native.reason : undefined,
+  );
+  if (
+    choice.name === 'tfjs-node-gpu' &&
+    native?.loaded &&
+    !native.usingGpu &&
+    override === choice.name
+  ) {
+    // The GPU job definitions pin tfjs-node-gpu: a binding that loads but sees no GPU (driver
+    // or CUDA libraries missing) would otherwise score on the instance's CPU, slowly and billed.
+    throw new Error('TFJS_BACKEND: tfjs-node-gpu loaded but TensorFlow found no GPU device');
   }
-  const choice = chooseBackend(purpose, override, installed);
   const tfName =
     choice.name === 'tfjs-node-gpu' || choice.name === 'tfjs-node' ? 'tensorflow' : choice.name;
   if (!(await tf.setBackend(tfName))) {

@@ -38,10 +38,30 @@ describe('chooseBackend', () => {
     );
   });
 
-  it('rejects an override to a native binding that is not installed', () => {
+  it('rejects an override to a native binding that is not available, saying why', () => {
     // given / when / then
-    expect(() => chooseBackend('infer', 'tfjs-node-gpu', none)).toThrow(
-      'TFJS_BACKEND: tfjs-node-gpu was requested but @tensorflow/tfjs-node-gpu is not installed',
+    expect(() =>
+      chooseBackend(
+        'infer',
+        'tfjs-node-gpu',
+        none,
+        'libcudart.so.12: cannot open shared object file',
+      ),
+    ).toThrow(
+      'TFJS_BACKEND: tfjs-node-gpu was requested but is not available: libcudart.so.12: cannot open shared object file',
     );
+  });
+
+  it('puts the reason the native binding is missing into the wasm fallback', () => {
+    // given a setup that recorded a missing compiler
+    const reason =
+      '@tensorflow/tfjs-node not built: missing prerequisites: g++ (compiles the addon)';
+
+    // when no override is set
+    const choice = chooseBackend('train', undefined, none, reason);
+
+    // then wasm is chosen and the log line names what is missing
+    expect(choice.name).toBe('wasm');
+    expect(choice.reason).toBe(`${reason}; wasm is the fastest portable backend for training`);
   });
 });

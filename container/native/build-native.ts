@@ -1,0 +1,349 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  checkSymbols,
+  calledFunctions,
+  definedSymbols,
+  exportedDeclarations,
+} from './c-api-symbols';
+import {
+  NATIVE_PACKAGE,
+  NativeStatus,
+  NativeVariant,
+  nativePackageDir,
+  nativeStatusFile,
+} from './native-location';
+import { NativeSetupError, runTool } from './run-tool';
+
+export interface BuildNativeOptions {
+  readonly variant: NativeVariant;
+  /** Folder of the builds (nativeRoot()). */
+  readonly root: string;
+  /** Where downloaded wheels are kept between builds. @default `<root>/wheels` */
+  readonly wheelDir?: string;
+  /** Rebuild even when the cached build matches the pins. @default false */
+  readonly force?: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** The wheels are published for CPython 3.11 on this platform; the C library inside is the same
+ * for every Python, so it is fetched for that tag whatever Python runs pip. */
+const WHEEL_PLATFORM = ['--platform', 'manylinux_2_27_x86_64', '--python-version', '3.11'];
+
+/**
+ * Installs @tensorflow/tfjs-node (or -gpu) at the project's @tensorflow/tfjs version and builds
+ * its addon from source against the TensorFlow C library of a pinned, hash-checked PyPI wheel:
+ * the package's own install script downloads a libtensorflow build (2.9.1) that cannot be
+ * fetched here and has no kernels for current GPUs. package.json and the lockfile are not
+ * touched: the package lives under `root` and stays optional. Writes the outcome to the
+ * variant's status file, failures included, so the worker can say why it runs on wasm.
+ */
+export async function buildNative(options: BuildNativeOptions): Promise<NativeStatus> {
+  const { variant, root, log } = options;
+  const tfjsVersion = await projectTfjsVersion();
+  const wheel = await pinnedWheel(variant);
+  const cached = await readNativeStatus(root, variant);
+  const packageDir = nativePackageDir(root, variant);
+  if (
+    !options.force &&
+    cached?.ok === true &&
+    cached.tfjsVersion === tfjsVersion &&
+    cached.wheel === wheel.line &&
+    existsSync(join(packageDir, 'lib'))
+  ) {
+    log(
+      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} on TensorFlow ${cached.tensorflowVersion}: cached in ${packageDir}`,
+    );
+    return cached;
+  }
+  const base = { variant, tfjsVersion, wheel: wheel.line, builtAt: new Date().toISOString() };
+  try {
+    await checkPrerequisites();
+    const wheelFile = await downloadWheel(wheel, options.wheelDir ?? join(root, 'wheels'), log);
+    await installPackage(root, variant, tfjsVersion, log);
+    await extractLibrary(wheelFile, packageDir, log);
+    await checkCApi(packageDir, log);
+    await compileAddon(packageDir, log);
+    const loaded = await verifyLoad(packageDir);
+    log(
+      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} built on TensorFlow ${loaded.tensorflowVersion} in ${packageDir}`,
+    );
+    return await writeStatus(root, {
+      ...base,
+      ok: true,
+      tensorflowVersion: loaded.tensorflowVersion,
+    });
+  } catch (error) {
+    const reason = error instanceof NativeSetupError ? error.message : String(error);
+    await writeStatus(root, { ...base, ok: false, reason });
+    throw error;
+  }
+}
+
+export async function readNativeStatus(
+  root: string,
+  variant: NativeVariant,
+): Promise<NativeStatus | undefined> {
+  try {
+    return JSON.parse(await readFile(nativeStatusFile(root, variant), 'utf8')) as NativeStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeStatus(root: string, status: NativeStatus): Promise<NativeStatus> {
+  const file = nativeStatusFile(root, status.variant);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(status, null, 2) + '\n');
+  return status;
+}
+
+async function projectTfjsVersion(): Promise<string> {
+  const file = require.resolve('@tensorflow/tfjs/package.json');
+  return (JSON.parse(await readFile(file, 'utf8')) as { version: string }).version;
+}
+
+interface PinnedWheel {
+  readonly requirementsFile: string;
+  /** `name==version --hash=sha256:...`, as in the requirements file. */
+  readonly line: string;
+  readonly sha256: string;
+}
+
+async function pinnedWheel(variant: NativeVariant): Promise<PinnedWheel> {
+  const requirementsFile = join(__dirname, `requirements-${variant}.txt`);
+  const lines = (await readFile(requirementsFile, 'utf8'))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const sha256 = /--hash=sha256:([0-9a-f]{64})/.exec(lines[0] ?? '')?.[1];
+  if (lines.length !== 1 || sha256 === undefined) {
+    throw new NativeSetupError(
+      `${requirementsFile}: expected one pinned wheel with --hash=sha256:<64 hex>`,
+    );
+  }
+  return { requirementsFile, line: lines[0], sha256 };
+}
+
+/** Everything the build runs, checked up front so one message names all that is missing. */
+async function checkPrerequisites(): Promise<void> {
+  const missing: string[] = [];
+  const probe = async (what: string, command: string, args: string[]) => {
+    try {
+      await runTool(what, command, args);
+    } catch {
+      missing.push(what);
+    }
+  };
+  await probe('python3 with pip (downloads the wheel)', 'python3', ['-m', 'pip', '--version']);
+  await probe('g++ (compiles the addon)', 'g++', ['--version']);
+  await probe('make (runs the addon build)', 'make', ['--version']);
+  await probe('nm from binutils (checks the C API symbols)', 'nm', ['--version']);
+  const headers = join(nodeDir(), 'include', 'node', 'node_api.h');
+  if (!existsSync(headers)) missing.push(`Node.js headers (${headers})`);
+  if (missing.length > 0) {
+    throw new NativeSetupError(`missing prerequisites: ${missing.join('; ')}`);
+  }
+}
+
+/** The install prefix of the running node, whose include/node holds the headers node-gyp needs. */
+function nodeDir(): string {
+  return dirname(dirname(process.execPath));
+}
+
+async function downloadWheel(
+  wheel: PinnedWheel,
+  wheelDir: string,
+  log: (line: string) => void,
+): Promise<string> {
+  await mkdir(wheelDir, { recursive: true });
+  log(`download (pip --require-hashes): ${wheel.line.split(' ')[0]}`);
+  await runTool(
+    'wheel download',
+    'python3',
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--require-hashes',
+      ...WHEEL_PLATFORM,
+      '--dest',
+      wheelDir,
+      '--requirement',
+      wheel.requirementsFile,
+    ],
+    { log },
+  );
+  const [name, version] = wheel.line.split(' ')[0].split('==');
+  const prefix = `${name.replace(/-/g, '_')}-${version}-`;
+  const file = (await readdir(wheelDir)).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
+  if (file === undefined)
+    throw new NativeSetupError(`wheel download: no ${prefix}*.whl in ${wheelDir}`);
+  const path = join(wheelDir, file);
+  // pip checks the hash of what it downloads; a file already in the folder is checked here too.
+  const actual = await sha256File(path);
+  if (actual !== wheel.sha256) {
+    await rm(path);
+    throw new NativeSetupError(
+      `wheel download: ${file} has sha256 ${actual}, ${wheel.requirementsFile} pins ${wheel.sha256}`,
+    );
+  }
+  return path;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * npm-installs the package into `<root>/<variant>` without its install script (the download),
+ * then removes its private copy of @tensorflow/tfjs so it loads the project's (same version).
+ */
+async function installPackage(
+  root: string,
+  variant: NativeVariant,
+  tfjsVersion: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const prefix = join(root, variant);
+  await rm(join(prefix, 'node_modules'), { recursive: true, force: true });
+  await mkdir(prefix, { recursive: true });
+  await writeFile(
+    join(prefix, 'package.json'),
+    JSON.stringify({ private: true, description: 'built by container/native/setup-native.ts' }) +
+      '\n',
+  );
+  const spec = `@tensorflow/${NATIVE_PACKAGE[variant]}@${tfjsVersion}`;
+  log(`npm install --ignore-scripts ${spec}`);
+  await runTool(
+    'npm install',
+    'npm',
+    [
+      'install',
+      '--ignore-scripts',
+      '--omit=dev',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      spec,
+    ],
+    { cwd: prefix, log },
+  );
+  const scope = join(prefix, 'node_modules', '@tensorflow');
+  for (const name of await readdir(scope)) {
+    if (name !== NATIVE_PACKAGE[variant]) await rm(join(scope, name), { recursive: true });
+  }
+}
+
+/** The two shared libraries into deps/lib (named as binding.gyp links them) and the headers. */
+async function extractLibrary(
+  wheelFile: string,
+  packageDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const deps = join(packageDir, 'deps');
+  await rm(deps, { recursive: true, force: true });
+  log(`extract libtensorflow_cc.so.2, libtensorflow_framework.so.2 and headers from ${wheelFile}`);
+  // Python's zipfile takes only the members needed (the wheel unpacks to over 1 GB).
+  const script = [
+    'import sys, zipfile, os, shutil',
+    'wheel, deps = sys.argv[1], sys.argv[2]',
+    'with zipfile.ZipFile(wheel) as z:',
+    '  for m in z.namelist():',
+    "    if m in ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'):",
+    "      target = os.path.join(deps, 'lib', os.path.basename(m))",
+    "    elif m.startswith('tensorflow/include/') and not m.endswith('/'):",
+    "      target = os.path.join(deps, 'include', m[len('tensorflow/include/'):])",
+    '    else:',
+    '      continue',
+    '    os.makedirs(os.path.dirname(target), exist_ok=True)',
+    "    with z.open(m) as src, open(target, 'wb') as dst: shutil.copyfileobj(src, dst)",
+  ].join('\n');
+  await runTool('wheel extract', 'python3', ['-c', script, wheelFile, deps]);
+  const lib = join(deps, 'lib');
+  for (const name of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) {
+    if (!existsSync(join(lib, name))) {
+      throw new NativeSetupError(`wheel extract: ${wheelFile} holds no tensorflow/${name}`);
+    }
+  }
+  // binding.gyp links -ltensorflow -ltensorflow_framework; the sonames stay the .so.2 files.
+  await symlink('libtensorflow_cc.so.2', join(lib, 'libtensorflow.so'));
+  await symlink('libtensorflow_framework.so.2', join(lib, 'libtensorflow_framework.so'));
+}
+
+async function checkCApi(packageDir: string, log: (line: string) => void): Promise<void> {
+  const bindingDir = join(packageDir, 'binding');
+  const sources = await Promise.all(
+    (await readdir(bindingDir)).map((f) => readFile(join(bindingDir, f), 'utf8')),
+  );
+  const cDir = join(packageDir, 'deps', 'include', 'tensorflow', 'c');
+  const headers = await Promise.all(
+    [
+      join(cDir, 'c_api.h'),
+      join(cDir, 'eager', 'c_api.h'),
+      join(cDir, 'tf_status.h'),
+      join(cDir, 'tf_tensor.h'),
+      join(cDir, 'tf_buffer.h'),
+      join(cDir, 'tf_datatype.h'),
+    ]
+      .filter((f) => existsSync(f))
+      .map((f) => readFile(f, 'utf8')),
+  );
+  // Some functions (TF_NewStatus, TF_NewTensor, ...) live in the framework library.
+  const exported = new Set<string>();
+  for (const library of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) {
+    const nm = await runTool('C API check', 'nm', [
+      '-D',
+      '--defined-only',
+      join(packageDir, 'deps', 'lib', library),
+    ]);
+    for (const name of definedSymbols(nm)) exported.add(name);
+  }
+  const check = checkSymbols(calledFunctions(sources), exportedDeclarations(headers), exported);
+  if (check.required.length === 0) {
+    throw new NativeSetupError('C API check: found no TF_/TFE_ calls in the binding sources');
+  }
+  if (check.missing.length > 0) {
+    throw new NativeSetupError(
+      `C API check: the wheel's libraries do not export ${check.missing.join(', ')}`,
+    );
+  }
+  log(`C API check: all ${check.required.length} functions the binding calls are exported`);
+}
+
+async function compileAddon(packageDir: string, log: (line: string) => void): Promise<void> {
+  log('node-pre-gyp install --build-from-source');
+  const nodePreGyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', {
+    paths: [packageDir],
+  });
+  await runTool(
+    'addon build',
+    process.execPath,
+    [nodePreGyp, 'install', '--build-from-source', `--nodedir=${nodeDir()}`],
+    { cwd: packageDir },
+  );
+  // Headers and objects only serve the compile; the addon needs deps/lib and lib/ at run time.
+  await rm(join(packageDir, 'deps', 'include'), { recursive: true, force: true });
+  await rm(join(packageDir, 'build'), { recursive: true, force: true });
+}
+
+/** Loads the built package in a fresh node, as the worker will, and reads TensorFlow's version. */
+async function verifyLoad(packageDir: string): Promise<{ tensorflowVersion: string }> {
+  const script = [
+    `const tf = require(${JSON.stringify(packageDir)});`,
+    "if (tf.getBackend() !== 'tensorflow') throw new Error('backend is ' + tf.getBackend());",
+    'const sum = tf.add(tf.tensor([1, 2]), tf.tensor([3, 4])).arraySync();',
+    "if (sum.join() !== '4,6') throw new Error('1+3, 2+4 gave ' + sum);",
+    'process.stdout.write(JSON.stringify({ tensorflowVersion: tf.backend().binding.TF_Version }));',
+  ].join('\n');
+  const out = await runTool('load check', process.execPath, ['-e', script], {
+    cwd: packageDir,
+  });
+  return JSON.parse(out) as { tensorflowVersion: string };
+}

@@ -1,0 +1,24 @@
+import { buildNative, readNativeStatus } from './build-native';
+import { NativeStatus, nativeRoot } from './native-location';
+
+/**
+ * The first-use step of the demo, the benchmarks and the test setup (as they install the
+ * emulator): builds the CPU binding unless a build, or a failed attempt, is on record. A failure
+ * is not thrown: the worker then runs on wasm and logs the recorded reason, and
+ * `npm run setup:native` retries.
+ */
+export async function ensureNative(log: (line: string) => void): Promise<NativeStatus> {
+  const root = nativeRoot();
+  const known = await readNativeStatus(root, 'cpu');
+  if (known !== undefined && !known.ok) {
+    log(`native TensorFlow unavailable (${known.reason}); npm run setup:native retries`);
+    return known;
+  }
+  try {
+    return await buildNative({ variant: 'cpu', root, log });
+  } catch {
+    const failed = (await readNativeStatus(root, 'cpu'))!;
+    log(`native TensorFlow unavailable (${failed.reason}); running on wasm`);
+    return failed;
+  }
+}

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * Where the natively built TensorFlow bindings live. Shared by the setup command that builds them
+ * (container/native/setup-native.ts) and the worker that loads them
+ * (container/src/backend/load-native.ts), so both agree without configuration.
+ */
+
+/** The two builds: tfjs-node on the tensorflow-cpu wheel, tfjs-node-gpu on the GPU wheel. */
+export type NativeVariant = 'cpu' | 'gpu';
+export const NATIVE_VARIANTS: readonly NativeVariant[] = ['cpu', 'gpu'];
+
+/** The npm package each variant builds. */
+export const NATIVE_PACKAGE = { cpu: 'tfjs-node', gpu: 'tfjs-node-gpu' } as const;
+export type NativePackage = (typeof NATIVE_PACKAGE)[NativeVariant];
+
+/** Overrides the folder of the builds (the image sets /app/.native). */
+export const NATIVE_DIR_ENV = 'GBI_NATIVE_DIR';
+
+/**
+ * `<project>/.native`, or GBI_NATIVE_DIR. The folder must sit beside the project's node_modules
+ * (a sibling of it, or below a sibling): the built package's own copy of @tensorflow/tfjs is
+ * removed, so Node's lookup walks up to the project's, and the 'tensorflow' backend registers
+ * with the same tfjs-core the worker imports.
+ */
+export function nativeRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[NATIVE_DIR_ENV];
+  if (override !== undefined && override !== '') return resolve(override);
+  return join(projectRoot(__dirname) ?? process.cwd(), '.native');
+}
+
+/** The built package's folder: `<root>/<variant>/node_modules/@tensorflow/<package>`. */
+export function nativePackageDir(root: string, variant: NativeVariant): string {
+  return join(root, variant, 'node_modules', '@tensorflow', NATIVE_PACKAGE[variant]);
+}
+
+/** The setup's outcome for a variant (NativeStatus), read by the worker to explain a fallback. */
+export function nativeStatusFile(root: string, variant: NativeVariant): string {
+  return join(root, variant, 'status.json');
+}
+
+/** What the last `setup:native` of a variant did. */
+export interface NativeStatus {
+  readonly variant: NativeVariant;
+  readonly ok: boolean;
+  /** Why the build is missing, naming the missing prerequisite; set when ok is false. */
+  readonly reason?: string;
+  /** @tensorflow/tfjs version the package was installed at. */
+  readonly tfjsVersion: string;
+  /** The pinned wheel requirement line (name, version and sha256) it was built against. */
+  readonly wheel: string;
+  /** TensorFlow version the loaded binding reports; set when ok. */
+  readonly tensorflowVersion?: string;
+  readonly builtAt: string;
+}
+
+/** The nearest folder at or above `from` holding a package.json, or undefined. */
+function projectRoot(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  NATIVE_PACKAGE,
+  NativeStatus,
+  NativeVariant,
+  nativePackageDir,
+  nativeRoot,
+  nativeStatusFile,
+} from '../../native/native-location';
+
+export type NativeLoad =
+  | { readonly loaded: true; readonly variant: NativeVariant; readonly usingGpu: boolean }
+  | { readonly loaded: false; readonly reason: string };
+
+/**
+ * Loads a native binding (tfjs-node-gpu, else tfjs-node): from node_modules when installed
+ * there, else from the project's build (`npm run setup:native`, container/native/). Importing
+ * one registers the 'tensorflow' backend with the shared tfjs-core. When none loads, the reason
+ * says why: no build yet, the build's recorded failure (naming the missing prerequisite), or the
+ * load error itself (a missing CUDA library, say).
+ */
+export function loadNative(
+  variants: readonly NativeVariant[],
+  env: NodeJS.ProcessEnv = process.env,
+): NativeLoad {
+  const root = nativeRoot(env);
+  const reasons: string[] = [];
+  for (const variant of variants) {
+    const packageName = `@tensorflow/${NATIVE_PACKAGE[variant]}`;
+    const built = nativePackageDir(root, variant);
+    const candidates = [packageName, ...(existsSync(built) ? [built] : [])];
+    for (const specifier of candidates) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const tf = require(specifier) as { backend(): { isUsingGpuDevice?: boolean } };
+        return { loaded: true, variant, usingGpu: tf.backend().isUsingGpuDevice === true };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'MODULE_NOT_FOUND' && specifier === packageName) continue;
+        reasons.push(`${packageName} failed to load: ${firstLine(error)}`);
+      }
+    }
+    if (!existsSync(built)) reasons.push(notBuiltReason(root, variant));
+  }
+  return { loaded: false, reason: reasons.join('; ') };
+}
+
+function notBuiltReason(root: string, variant: NativeVariant): string {
+  const name = `@tensorflow/${NATIVE_PACKAGE[variant]}`;
+  try {
+    const status = JSON.parse(
+      readFileSync(nativeStatusFile(root, variant), 'utf8'),
+    ) as NativeStatus;
+    if (!status.ok) return `${name} not built: ${status.reason}`;
+  } catch {
+    // No record: setup never ran for this variant.
+  }
+  return `${name} not built (npm run setup:native${variant === 'gpu' ? ' -- --variant gpu' : ''})`;
+}
+
+function firstLine(error: unknown): string {
+  return ((error as Error).message ?? String(error)).split('\n')[0];
+}
