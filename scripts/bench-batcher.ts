@@ -55,7 +55,7 @@ function pureLogicPass(input: readonly string[]): {
   items: number;
   batches: number;
 } {
-  const filter = { prefix: 'incoming/', suffixes: ['.png', '.jpg'] };
+  const filter = { bucket: 'input-bucket', prefix: 'incoming/', suffixes: ['.png', '.jpg'] };
   const thresholds = DEFAULT_THRESHOLDS;
   const start = process.hrtime.bigint();
   let batch: BatchCounters = { files: 0, bytes: 0 };
@@ -114,6 +114,8 @@ async function benchEndToEnd(messageCount: number) {
       jobQueue: resources.jobQueueArn,
       inferJobDefinition: resources.jobDefinitionArn,
       model: { name: 'digits' },
+      // The bucket the event factory names.
+      inputBucket: 'input-bucket',
       inputPrefix: 'incoming/',
       inputSuffixes: [],
       thresholds: { ...DEFAULT_THRESHOLDS, maxFiles: 5_000 },

@@ -5,4 +5,9 @@ export type BufferItem = ManifestItem;
 
 /** Why an object is not batched; stable strings, used as the metric dimension. */
 export type SkipReason =
-  'test-event' | 'not-object-created' | 'outside-prefix' | 'suffix-not-accepted' | 'folder-marker';
+  | 'test-event'
+  | 'not-object-created'
+  | 'foreign-bucket'
+  | 'outside-prefix'
+  | 'suffix-not-accepted'
+  | 'folder-marker';

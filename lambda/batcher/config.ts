@@ -24,6 +24,8 @@ export interface BatcherConfig {
   readonly jobQueue: string;
   readonly inferJobDefinition: string;
   readonly model: ModelReference;
+  /** Notifications of any other bucket are skipped (foreign-bucket). */
+  readonly inputBucket: string;
   readonly inputPrefix: string;
   /** Empty accepts every suffix. */
   readonly inputSuffixes: readonly string[];
@@ -67,6 +69,7 @@ export function loadConfig(env: Env): BatcherConfig {
     jobQueue: required(BATCHER_ENV.jobQueue),
     inferJobDefinition: required(BATCHER_ENV.inferJobDefinition),
     model: { name: required(BATCHER_ENV.modelName), ...(version ? { version } : {}) },
+    inputBucket: required(BATCHER_ENV.inputBucket),
     inputPrefix: env[BATCHER_ENV.inputPrefix] ?? '',
     inputSuffixes: (env[BATCHER_ENV.inputSuffixes] ?? '')
       .split(',')

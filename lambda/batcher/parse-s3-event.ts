@@ -1,10 +1,22 @@
 import type { BufferItem, SkipReason } from './buffer-item';
 import { EventParseError } from './errors';
 
-export interface InputFilter {
+/** Which keys of the input bucket are batched; a listing (backfill) has only keys. */
+export interface KeyFilter {
   readonly prefix: string;
   /** Empty accepts every suffix. */
   readonly suffixes: readonly string[];
+}
+
+/** Which notified objects are batched. */
+export interface InputFilter extends KeyFilter {
+  /**
+   * The one bucket whose objects are batched. Anyone allowed to send to the queue (or a
+   * misconfigured notification, say on the results bucket) could otherwise put objects into
+   * a batch that the worker may not read, and their failures would count against the error
+   * budget of the legitimate files in the same shard.
+   */
+  readonly bucket: string;
 }
 
 export interface SkippedObject {
@@ -32,7 +44,7 @@ export function decodeS3Key(encoded: string): string {
 }
 
 /** Why `key` is not batched under `filter`, or undefined when it is. */
-export function filterReason(key: string, filter: InputFilter): SkipReason | undefined {
+export function filterReason(key: string, filter: KeyFilter): SkipReason | undefined {
   if (!key.startsWith(filter.prefix)) return 'outside-prefix';
   if (key.endsWith('/')) return 'folder-marker';
   if (filter.suffixes.length > 0 && !filter.suffixes.some((suffix) => key.endsWith(suffix))) {
@@ -94,6 +106,8 @@ function parseRecord(
     if (!eventName.startsWith('ObjectCreated:')) {
       return { reason: 'not-object-created', detail: `${eventName} s3://${bucket}/${key}` };
     }
+    if (bucket !== filter.bucket)
+      return { reason: 'foreign-bucket', detail: `s3://${bucket}/${key}` };
     const reason = filterReason(key, filter);
     if (reason) return { reason, detail: `s3://${bucket}/${key}` };
     const versionId = at(record, PATHS.versionId);

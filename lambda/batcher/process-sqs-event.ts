@@ -39,7 +39,11 @@ export async function processSqsEvent(
   ctx: BatcherContext,
 ): Promise<SQSBatchResponse> {
   const { config, log, metrics } = ctx;
-  const filter = { prefix: config.inputPrefix, suffixes: config.inputSuffixes };
+  const filter = {
+    bucket: config.inputBucket,
+    prefix: config.inputPrefix,
+    suffixes: config.inputSuffixes,
+  };
   const failed: string[] = [];
   const accepted: AcceptedMessage[] = [];
   const rejected = new Map<string, number>();

@@ -120,6 +120,7 @@ export class BatcherFunction extends Construct {
         [BATCHER_ENV.inferJobDefinition]: props.inferJobDefinition.jobDefinitionArn,
         [BATCHER_ENV.modelName]: props.modelName,
         [BATCHER_ENV.modelVersion]: props.modelVersion ?? '',
+        [BATCHER_ENV.inputBucket]: props.inputBucket.bucketName,
         [BATCHER_ENV.inputPrefix]: props.inputPrefix,
         [BATCHER_ENV.inputSuffixes]: props.inputSuffixes.join(','),
         [BATCHER_ENV.maxBatchFiles]: String(props.thresholds.maxFiles),

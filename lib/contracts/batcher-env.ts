@@ -12,6 +12,8 @@ export const BATCHER_ENV = {
   modelName: 'MODEL_NAME',
   /** Optional pinned model version; empty means the champion at job start. */
   modelVersion: 'MODEL_VERSION',
+  /** The only bucket whose notifications are batched. */
+  inputBucket: 'INPUT_BUCKET',
   inputPrefix: 'INPUT_PREFIX',
   /** Comma-separated; empty accepts every suffix. */
   inputSuffixes: 'INPUT_SUFFIXES',

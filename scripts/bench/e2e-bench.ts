@@ -179,6 +179,7 @@ export async function runEndToEnd(
     [BATCHER_ENV.jobQueue]: resources.jobQueueArn,
     [BATCHER_ENV.inferJobDefinition]: resources.jobDefinitionArn,
     [BATCHER_ENV.modelName]: BENCH_MODEL_NAME,
+    [BATCHER_ENV.inputBucket]: inputBucket,
     [BATCHER_ENV.inputPrefix]: INPUT_PREFIX,
     [BATCHER_ENV.maxBatchFiles]: String(maxFiles),
     [BATCHER_ENV.maxBatchWaitSeconds]: String(MAX_WAIT_SECONDS),

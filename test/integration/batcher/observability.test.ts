@@ -54,6 +54,33 @@ describe('batcher logs and metrics', () => {
     ]);
   });
 
+  it('skips a record of a foreign bucket with a logged reason and an ItemsRejected metric', async () => {
+    // given a delivery holding one object of the input bucket and one of the results bucket
+    const bed = await bed2();
+    const foreign = { ...objects[1], bucket: bed.config.resultsBucket };
+    const lines: string[] = [];
+
+    // when it is handled
+    const response = await invoke(bed, sqsEvent(sqsRecord(s3EventBody(objects[0], foreign))), {
+      lines,
+    });
+
+    // then only the input object is buffered; the other is logged and counted as foreign-bucket
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(parsed(lines).filter((l) => 'ItemsBuffered' in l)).toEqual([
+      expect.objectContaining({ ItemsBuffered: 1 }),
+    ]);
+    expect(parsed(lines).filter((l) => l.message === 'object skipped')).toEqual([
+      expect.objectContaining({
+        reason: 'foreign-bucket',
+        object: `s3://${foreign.bucket}/${foreign.key}`,
+      }),
+    ]);
+    expect(parsed(lines).filter((l) => 'ItemsRejected' in l)).toEqual([
+      expect.objectContaining({ Reason: 'foreign-bucket', ItemsRejected: 1 }),
+    ]);
+  });
+
   it('counts new objects as ItemsBuffered and a redelivery as ItemsDuplicate', async () => {
     // given a delivery of two objects that was handled once
     const bed = await bed2();

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { sqsClient } from '../../../lib/contracts/aws-clients';
+import { s3Client, sqsClient } from '../../../lib/contracts/aws-clients';
 import { inferJobName } from '../../../lib/contracts/job-contract';
 import { resultKeys } from '../../../lib/contracts/keys';
 import { DynamoBufferStore } from '../../../lambda/batcher/dynamo-buffer-store';
@@ -41,11 +41,11 @@ const deliveryOf = (messages: Message[]) =>
 describe('batcher from real uploads to a submitted job', () => {
   it('writes the manifest of real uploads and submits one array job with a child per shard', async () => {
     // given an input bucket notifying a queue, and a batcher that closes at 3 files in shards of 2
+    const input = await createBucket(s3Client());
     const bed = await createTestbed(
-      { thresholds: { maxFiles: 3, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } },
+      { inputBucket: input, thresholds: { maxFiles: 3, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } },
       shared,
     );
-    const input = await createBucket(bed.s3);
     const queue = await createQueue(sqs);
     await notifyQueueOnCreate(bed.s3, input, queue, { prefix: 'incoming/' });
     const bodies: Record<string, string> = {

@@ -9,6 +9,7 @@ const required = {
   [BATCHER_ENV.jobQueue]: 'arn:aws:batch:us-east-1:123456789012:job-queue/q',
   [BATCHER_ENV.inferJobDefinition]: 'arn:aws:batch:us-east-1:123456789012:job-definition/infer:1',
   [BATCHER_ENV.modelName]: 'digits',
+  [BATCHER_ENV.inputBucket]: 'input',
 };
 
 describe('loadConfig', () => {

@@ -11,7 +11,7 @@ import {
   s3TestEventBody,
 } from '../../helpers/s3-event-factory';
 
-const filter = { prefix: 'incoming/', suffixes: [] };
+const filter = { bucket: 'input-bucket', prefix: 'incoming/', suffixes: [] };
 
 describe('parseS3EventBody', () => {
   it('returns one item per ObjectCreated record of a message with several records', () => {
@@ -93,11 +93,32 @@ describe('parseS3EventBody', () => {
     );
 
     // when it is parsed
-    const { items, skipped } = parseS3EventBody(body, { prefix: 'incoming/', suffixes: ['.png'] });
+    const { items, skipped } = parseS3EventBody(body, { ...filter, suffixes: ['.png'] });
 
     // then only the .png under the prefix is an item
     expect(items.map((item) => item.key)).toEqual(['incoming/c.png']);
     expect(skipped.map((s) => s.reason)).toEqual(['outside-prefix', 'suffix-not-accepted']);
+  });
+
+  it('skips records of any bucket but the configured input bucket, naming the bucket', () => {
+    // given a record of the input bucket, one of the results bucket and one of another account
+    const body = s3EventBody(
+      { key: 'incoming/a.png' },
+      { bucket: 'results-bucket', key: 'incoming/b.png' },
+      { bucket: 'someone-elses-bucket', key: 'incoming/c.png' },
+    );
+
+    // when it is parsed
+    const { items, skipped } = parseS3EventBody(body, filter);
+
+    // then only the input bucket's object is an item; the others are skipped as foreign-bucket
+    expect(items.map((item) => `${item.bucket}/${item.key}`)).toEqual([
+      'input-bucket/incoming/a.png',
+    ]);
+    expect(skipped).toEqual([
+      { reason: 'foreign-bucket', detail: 's3://results-bucket/incoming/b.png' },
+      { reason: 'foreign-bucket', detail: 's3://someone-elses-bucket/incoming/c.png' },
+    ]);
   });
 
   it.each([

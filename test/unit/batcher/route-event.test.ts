@@ -12,6 +12,7 @@ const config = loadConfig({
   JOB_QUEUE_ARN: 'queue',
   INFER_JOB_DEFINITION_ARN: 'infer',
   MODEL_NAME: 'digits',
+  INPUT_BUCKET: 'input',
 });
 
 describe('routeEvent', () => {
