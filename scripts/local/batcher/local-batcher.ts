@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../../lib/contracts/aws-clients';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { handler } from '../../../lambda/batcher/handler';
+import { BatcherHandler, createHandler } from '../../../lambda/batcher/handler';
 import { lambdaContext, scheduledEvent, toSqsEvent } from './lambda-events';
 
 /** SQS returns at most 10 messages per ReceiveMessage and deletes at most 10 per batch. */
@@ -65,12 +65,26 @@ export class LocalBatcher {
   private stopped = false;
   readonly invocations: InvocationRecord[] = [];
 
+  /**
+   * The function as Lambda runs it: its configured environment, and its output to the log file
+   * (CloudWatch Logs) through a sink of its own. Capturing process.stdout instead would also
+   * capture whatever onLogLine writes there (the daemon's log), which then logs itself again.
+   */
+  private readonly handler: BatcherHandler;
+
   private constructor(
     private readonly options: LocalBatcherOptions,
     private readonly setup: FunctionSetup,
     private readonly sqs: SQSClient,
   ) {
     mkdirSync(dirname(options.logFile), { recursive: true });
+    this.handler = createHandler({
+      env: { ...process.env, ...setup.environment },
+      sink: (line) => {
+        appendFileSync(options.logFile, `${line}\n`);
+        options.onLogLine?.(line);
+      },
+    });
   }
 
   static async create(options: LocalBatcherOptions): Promise<LocalBatcher> {
@@ -195,29 +209,11 @@ export class LocalBatcher {
     return run;
   }
 
-  /**
-   * Lambda gives the function its configured environment and sends its stdout to CloudWatch
-   * Logs; here the environment is this process's (one function per process, as in Lambda)
-   * and stdout goes to the log file while the invocation runs. Invocations are serial, so
-   * nothing else writes stdout meanwhile.
-   */
-  private async invoke(event: unknown): Promise<unknown> {
-    Object.assign(process.env, this.setup.environment);
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      const text = chunk.toString();
-      appendFileSync(this.options.logFile, text);
-      for (const line of text.split('\n')) if (line) this.options.onLogLine?.(line);
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      const requestId = randomUUID();
-      return await handler(
-        event,
-        lambdaContext(this.options.functionName, this.setup.timeoutMs, requestId),
-      );
-    } finally {
-      process.stdout.write = write;
-    }
+  /** One invocation, serial like Lambda's for one concurrent execution. */
+  private invoke(event: unknown): Promise<unknown> {
+    return this.handler(
+      event,
+      lambdaContext(this.options.functionName, this.setup.timeoutMs, randomUUID()),
+    );
   }
 }
