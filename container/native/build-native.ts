@@ -15,6 +15,7 @@ import {
   nativePackageDir,
   nativeStatusFile,
 } from './native-location';
+import { cudaKernels, sassFor, TARGET_GPUS } from './cuda-kernels';
 import { NativeSetupError, runTool } from './run-tool';
 
 export interface BuildNativeOptions {
@@ -30,7 +31,10 @@ export interface BuildNativeOptions {
 
 /** The wheels are published for CPython 3.11 on this platform; the C library inside is the same
  * for every Python, so it is fetched for that tag whatever Python runs pip. */
-const WHEEL_PLATFORM = ['--platform', 'manylinux_2_27_x86_64', '--python-version', '3.11'];
+const WHEEL_PLATFORM = [
+  ...['--platform', 'manylinux_2_27_x86_64', '--platform', 'manylinux2014_x86_64'],
+  ...['--python-version', '3.11'],
+];
 
 /**
  * Installs @tensorflow/tfjs-node (or -gpu) at the project's @tensorflow/tfjs version and builds
@@ -44,13 +48,15 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
   const { variant, root, log } = options;
   const tfjsVersion = await projectTfjsVersion();
   const wheel = await pinnedWheel(variant);
+  const cudaPins = variant === 'gpu' ? await requirementLines(CUDA_REQUIREMENTS) : [];
+  const pins = [wheel.line, ...cudaPins].join('\n');
   const cached = await readNativeStatus(root, variant);
   const packageDir = nativePackageDir(root, variant);
   if (
     !options.force &&
     cached?.ok === true &&
     cached.tfjsVersion === tfjsVersion &&
-    cached.wheel === wheel.line &&
+    cached.pins === pins &&
     existsSync(join(packageDir, 'lib'))
   ) {
     log(
@@ -58,13 +64,18 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
     );
     return cached;
   }
-  const base = { variant, tfjsVersion, wheel: wheel.line, builtAt: new Date().toISOString() };
+  const base = { variant, tfjsVersion, pins, builtAt: new Date().toISOString() };
   try {
     await checkPrerequisites();
-    const wheelFile = await downloadWheel(wheel, options.wheelDir ?? join(root, 'wheels'), log);
+    const wheelDir = options.wheelDir ?? join(root, 'wheels');
+    const wheelFile = await downloadWheel(wheel, wheelDir, log);
     await installPackage(root, variant, tfjsVersion, log);
     await extractLibrary(wheelFile, packageDir, log);
     await checkCApi(packageDir, log);
+    if (variant === 'gpu') {
+      await checkGpuKernels(packageDir, log);
+      await installCudaLibraries(wheelDir, packageDir, log);
+    }
     await compileAddon(packageDir, log);
     const loaded = await verifyLoad(packageDir);
     log(
@@ -112,12 +123,19 @@ interface PinnedWheel {
   readonly sha256: string;
 }
 
-async function pinnedWheel(variant: NativeVariant): Promise<PinnedWheel> {
-  const requirementsFile = join(__dirname, `requirements-${variant}.txt`);
-  const lines = (await readFile(requirementsFile, 'utf8'))
+/** The CUDA and cuDNN runtime wheels of the GPU variant. */
+const CUDA_REQUIREMENTS = join(__dirname, 'requirements-cuda.txt');
+
+async function requirementLines(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8'))
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+async function pinnedWheel(variant: NativeVariant): Promise<PinnedWheel> {
+  const requirementsFile = join(__dirname, `requirements-${variant}.txt`);
+  const lines = await requirementLines(requirementsFile);
   const sha256 = /--hash=sha256:([0-9a-f]{64})/.exec(lines[0] ?? '')?.[1];
   if (lines.length !== 1 || sha256 === undefined) {
     throw new NativeSetupError(
@@ -158,26 +176,8 @@ async function downloadWheel(
   wheelDir: string,
   log: (line: string) => void,
 ): Promise<string> {
-  await mkdir(wheelDir, { recursive: true });
   log(`download (pip --require-hashes): ${wheel.line.split(' ')[0]}`);
-  await runTool(
-    'wheel download',
-    'python3',
-    [
-      '-m',
-      'pip',
-      'download',
-      '--no-deps',
-      '--only-binary=:all:',
-      '--require-hashes',
-      ...WHEEL_PLATFORM,
-      '--dest',
-      wheelDir,
-      '--requirement',
-      wheel.requirementsFile,
-    ],
-    { log },
-  );
+  await pipDownload(wheel.requirementsFile, wheelDir, log);
   const [name, version] = wheel.line.split(' ')[0].split('==');
   const prefix = `${name.replace(/-/g, '_')}-${version}-`;
   const file = (await readdir(wheelDir)).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
@@ -193,6 +193,32 @@ async function downloadWheel(
     );
   }
   return path;
+}
+
+async function pipDownload(
+  requirementsFile: string,
+  wheelDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  await mkdir(wheelDir, { recursive: true });
+  await runTool(
+    'wheel download',
+    'python3',
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--require-hashes',
+      ...WHEEL_PLATFORM,
+      '--dest',
+      wheelDir,
+      '--requirement',
+      requirementsFile,
+    ],
+    { log: (line) => line.startsWith('ERROR') && log(line) },
+  );
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -315,6 +341,70 @@ async function checkCApi(packageDir: string, log: (line: string) => void): Promi
     );
   }
   log(`C API check: all ${check.required.length} functions the binding calls are exported`);
+}
+
+/**
+ * Fails the build unless TensorFlow's kernels include SASS every supported GPU runs as is, so no
+ * job pays the driver's PTX JIT at start (docs/container.md).
+ */
+async function checkGpuKernels(packageDir: string, log: (line: string) => void): Promise<void> {
+  for (const library of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) {
+    const kernels = cudaKernels(await readFile(join(packageDir, 'deps', 'lib', library)));
+    const found = Object.entries(TARGET_GPUS).map(([family, gpu]) => ({
+      family,
+      ...gpu,
+      sass: sassFor(gpu.sm, kernels),
+    }));
+    const missing = found.filter((gpu) => gpu.sass === undefined);
+    if (missing.length > 0) {
+      throw new NativeSetupError(
+        `GPU kernel check: ${library} has no SASS for ${missing.map((g) => `${g.family} (${g.gpu}, sm_${g.sm})`).join(', ')}; SASS for sm_${kernels.sass.join(', sm_')}`,
+      );
+    }
+    log(
+      `GPU kernel check: ${library} SASS sm_${kernels.sass.join(', sm_')}, PTX compute_${kernels.ptx.join(', compute_')}; ${found.map((g) => `${g.family} sm_${g.sm} runs sm_${g.sass}`).join(', ')}`,
+    );
+  }
+}
+
+/** The CUDA and cuDNN wheels' nvidia/<lib>/lib folders into deps/nvidia (TensorFlow's RUNPATH). */
+async function installCudaLibraries(
+  wheelDir: string,
+  packageDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const lines = await requirementLines(CUDA_REQUIREMENTS);
+  log(`download (pip --require-hashes): ${lines.map((l) => l.split(' ')[0]).join(', ')}`);
+  await pipDownload(CUDA_REQUIREMENTS, wheelDir, log);
+  const wheels = (await readdir(wheelDir)).filter((f) =>
+    lines.some((line) => {
+      const [name, version] = line.split(' ')[0].split('==');
+      return f.startsWith(`${name.replace(/-/g, '_')}-${version}-`);
+    }),
+  );
+  if (wheels.length !== lines.length) {
+    throw new NativeSetupError(
+      `CUDA libraries: found ${wheels.length} of the ${lines.length} wheels of ${CUDA_REQUIREMENTS}`,
+    );
+  }
+  const script = [
+    'import sys, zipfile, os, shutil',
+    'deps = sys.argv[1]',
+    'for wheel in sys.argv[2:]:',
+    '  with zipfile.ZipFile(wheel) as z:',
+    '    for m in z.namelist():',
+    "      parts = m.split('/')",
+    "      if len(parts) == 4 and parts[0] == 'nvidia' and parts[2] == 'lib' and parts[3]:",
+    '        target = os.path.join(deps, m)',
+    '        os.makedirs(os.path.dirname(target), exist_ok=True)',
+    "        with z.open(m) as src, open(target, 'wb') as dst: shutil.copyfileobj(src, dst)",
+  ].join('\n');
+  await runTool('CUDA libraries', 'python3', [
+    '-c',
+    script,
+    join(packageDir, 'deps'),
+    ...wheels.map((f) => join(wheelDir, f)),
+  ]);
 }
 
 async function compileAddon(packageDir: string, log: (line: string) => void): Promise<void> {

@@ -48,8 +48,8 @@ export interface NativeStatus {
   readonly reason?: string;
   /** @tensorflow/tfjs version the package was installed at. */
   readonly tfjsVersion: string;
-  /** The pinned wheel requirement line (name, version and sha256) it was built against. */
-  readonly wheel: string;
+  /** The pinned wheel requirement lines (name, version and sha256) it was built from. */
+  readonly pins: string;
   /** TensorFlow version the loaded binding reports; set when ok. */
   readonly tensorflowVersion?: string;
   readonly builtAt: string;

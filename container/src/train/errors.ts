@@ -34,3 +34,14 @@ export class LabelError extends Error {
     this.name = 'LabelError';
   }
 }
+
+/**
+ * The job was asked to stop (SIGTERM: job termination or a spot reclaim) and stopped between
+ * mini-batches, before anything was written to the registry.
+ */
+export class TrainingStoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingStoppedError';
+  }
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelMetrics } from '../../../lib/contracts/registry';
 import { batchTensors, inBatches } from './batches';
+import { TrainingStoppedError } from './errors';
 import { evaluateModel } from './evaluate-model';
 import type { Sample } from './sample';
 
@@ -13,6 +14,8 @@ export interface FitOptions {
   readonly patience: number;
   readonly shape: readonly number[];
   readonly classCount: number;
+  /** Aborted on SIGTERM: training stops after the current mini-batch. @default never */
+  readonly stop?: AbortSignal;
 }
 
 export interface FitData {
@@ -66,6 +69,12 @@ export async function fitModel(
     let lossSum = 0;
     let seen = 0;
     for await (const batch of inBatches(data.train(epoch), options.batchSize)) {
+      if (options.stop?.aborted) {
+        tf.dispose(best?.weights ?? []);
+        throw new TrainingStoppedError(
+          `stopped in epoch ${epoch} after ${seen} samples; nothing was written to the registry`,
+        );
+      }
       const { xs, ys } = batchTensors(batch, options.shape, options.classCount);
       const result = await model.trainOnBatch(xs, ys);
       tf.dispose([xs, ys]);

@@ -14,7 +14,7 @@ import { newVersionId } from '../registry/version-id';
 import { ArchitectureSpec, buildModel, DEFAULT_ARCHITECTURES, inputShape } from './architecture';
 import { DataIssues } from './data-issues';
 import { DiskObjectCache } from './disk-object-cache';
-import { EmptyDatasetError, TrainConfigError } from './errors';
+import { EmptyDatasetError, TrainConfigError, TrainingStoppedError } from './errors';
 import { evaluateModel } from './evaluate-model';
 import { EpochLog, fitModel } from './fit-model';
 import { labelIndex, Sample } from './sample';
@@ -44,6 +44,8 @@ export interface TrainingJob {
   readonly flags: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
   readonly clock?: () => Date;
+  /** Aborted on SIGTERM: the run stops between mini-batches and registers nothing. */
+  readonly stop?: AbortSignal;
 }
 
 export interface TrainingOutcome {
@@ -157,7 +159,7 @@ async function trainAndRegister(run: TrainingRun): Promise<TrainingOutcome> {
     },
     validation: () => stream('validation'),
   };
-  const fitOptions = { ...config, shape, classCount: labels.length };
+  const fitOptions = { ...config, shape, classCount: labels.length, stop: job.stop };
 
   let model: tf.LayersModel;
   let championMetrics: ModelMetrics | undefined;
@@ -203,6 +205,10 @@ async function trainAndRegister(run: TrainingRun): Promise<TrainingOutcome> {
     trainingData: { source, objectCount: objects.length, countsByLabel: counts },
     ...(champion ? { parentVersion: champion.version } : {}),
   };
+  // The last clean point: once registration starts it completes, so no half-written version.
+  if (job.stop?.aborted) {
+    throw new TrainingStoppedError('stopped after training; nothing was written to the registry');
+  }
   await registry.registerVersion(model, metadata, objects.map(objectListEntry));
   const decision = decidePromotion(fit.metrics, championMetrics, config.promotionMargin);
   if (decision.promote) await registry.promote(version, decision.reason);

@@ -16,8 +16,8 @@ export function defaultTrainingPrefix(modelName: string): string {
 /**
  * `train --model <name> [--epochs N ...]` (TRAIN_COMMAND in lib/contracts/job-contract.ts),
  * run by the EventBridge schedule or by hand. Returns the exit code: 0 when a version was
- * trained (promoted or rejected by the gate), 1 when the run failed (the registry is then
- * unchanged), 2 for bad arguments or configuration.
+ * trained (promoted or rejected by the gate), 1 when the run failed or was stopped by SIGTERM
+ * (the registry is then unchanged), 2 for bad arguments or configuration.
  */
 export async function runTrainCommand(
   argv: readonly string[],
@@ -38,6 +38,14 @@ export async function runTrainCommand(
     const trainingPrefix = env[WORKER_ENV.trainingPrefix] || defaultTrainingPrefix(modelName);
     await prepareTrainingBackend(log, env);
     const started = Date.now();
+    // AWS Batch stops a job with SIGTERM, then SIGKILL after the stop timeout: stop between
+    // mini-batches so the registry never holds a version from an interrupted run.
+    const stop = new AbortController();
+    const onSigterm = () => {
+      log('SIGTERM: stopping after the current mini-batch');
+      stop.abort();
+    };
+    process.once('SIGTERM', onSigterm);
     const outcome = await runTraining({
       s3: s3Client(),
       bucket,
@@ -45,7 +53,8 @@ export async function runTrainCommand(
       trainingPrefix: trainingPrefix.endsWith('/') ? trainingPrefix : `${trainingPrefix}/`,
       flags,
       log,
-    });
+      stop: stop.signal,
+    }).finally(() => process.off('SIGTERM', onSigterm));
     log(
       JSON.stringify({
         event: 'trained',

@@ -6,6 +6,7 @@ import { ModelRegistry, TRAINING_DATA_FILE } from '../../../container/src/regist
 import { runTrainCommand } from '../../../container/src/train/train-command';
 import { createBucket } from '../../helpers/emulator-resources';
 import { digitPng, digitRange, uploadDigits } from '../../helpers/train-digits';
+import { backendsUnderTest, onBackend } from '../../helpers/backends';
 import { captureLog, keysUnder } from '../../helpers/train-fixtures';
 import { getText, readShardOutputs } from '../../helpers/worker-results';
 import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
@@ -16,30 +17,31 @@ const s3 = s3Client();
 const PER_DIGIT = 40;
 
 /**
- * One registry shared by the steps below, in order: a first training run, a worse challenger,
- * an operator promotion and rollback, then inference. Each step states what it starts from.
+ * One registry per backend, shared by the steps below, in order: a first training run, a worse
+ * challenger, an operator promotion and rollback, then inference. Each step states what it
+ * starts from.
  */
-let bucket: string;
-let registry: ModelRegistry;
-let first: ModelMetadata;
-let worse: ModelMetadata;
+describe.each(backendsUnderTest())('train on real digits from the emulator, on %s', (backend) => {
+  let bucket: string;
+  let registry: ModelRegistry;
+  let first: ModelMetadata;
+  let worse: ModelMetadata;
 
-function train(extra: string[]) {
-  const { lines, log } = captureLog();
-  const env = { ...process.env, MODEL_BUCKET: bucket };
-  return runTrainCommand(['--model', 'digits', ...extra], log, env).then((code) => ({
-    code,
-    lines,
-  }));
-}
+  function train(extra: string[]) {
+    const { lines, log } = captureLog();
+    const env = onBackend({ ...process.env, MODEL_BUCKET: bucket }, backend);
+    return runTrainCommand(['--model', 'digits', ...extra], log, env).then((code) => ({
+      code,
+      lines,
+    }));
+  }
 
-beforeAll(async () => {
-  bucket = await createBucket(s3);
-  registry = new ModelRegistry(s3, bucket, 'digits');
-  await uploadDigits(s3, bucket, 'training/digits/', digitRange(0, PER_DIGIT));
-});
+  beforeAll(async () => {
+    bucket = await createBucket(s3);
+    registry = new ModelRegistry(s3, bucket, 'digits');
+    await uploadDigits(s3, bucket, 'training/digits/', digitRange(0, PER_DIGIT));
+  });
 
-describe('train on real digits from the emulator', () => {
   it('registers a version with metrics and its training data, and makes the first one champion', async () => {
     // given 400 real digit PNGs under training/digits/<label>/ and no model yet
 
@@ -122,11 +124,11 @@ describe('train on real digits from the emulator', () => {
 
     // when a shard is run without a pinned version
     const { lines, log } = captureLog();
-    const code = await runInferCommand(['--manifest', manifest], log, {
-      ...process.env,
-      MODEL_BUCKET: bucket,
-      RESULTS_BUCKET: results,
-    });
+    const code = await runInferCommand(
+      ['--manifest', manifest],
+      log,
+      onBackend({ ...process.env, MODEL_BUCKET: bucket, RESULTS_BUCKET: results }, backend),
+    );
 
     // then every record names the champion's version, not the later rolled-back one
     expect({ code, lines }).toMatchObject({ code: 0 });

@@ -1,5 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { resultKeys } from '../../../lib/contracts/keys';
 import { recordId } from '../../../lib/contracts/manifest';
@@ -8,33 +6,12 @@ import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
 import { mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
 import { publishDigitsChampion } from '../../helpers/worker-model-fixture';
+import { startWorker, waitFor } from '../../helpers/worker-process';
 import { listKeys, readShardOutputs } from '../../helpers/worker-results';
 
 jest.setTimeout(180_000);
 
 const s3 = s3Client();
-const ROOT = resolve(__dirname, '..', '..', '..');
-
-/** The worker as AWS Batch runs it: its own process, started from the CLI entry point. */
-function startWorker(argv: string[], env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'container/src/main.ts', ...argv],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const output = { text: '' };
-  child.stdout!.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', done));
-  return { child, output, exited };
-}
-
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 1200; attempt++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** A shard of 300 images, every 50th one corrupt, checkpointed every 20 records. */
 async function shardOf300(batchId: string) {

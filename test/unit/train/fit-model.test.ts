@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../../container/src/train/architecture';
-import { fitModel } from '../../../container/src/train/fit-model';
+import { selectBackend } from '../../../container/src/backend/select-backend';
+import { TrainingStoppedError } from '../../../container/src/train/errors';
+import { FitOptions, fitModel } from '../../../container/src/train/fit-model';
 import type { Sample } from '../../../container/src/train/sample';
+import { backendsUnderTest, onBackend } from '../../helpers/backends';
 
 /** Two classes separable by the sign of the first feature. */
 function samples(count: number, offset: number): Sample[] {
@@ -23,11 +26,74 @@ const mlp = {
   dropout: 0,
 } as const;
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+const options: FitOptions = {
+  batchSize: 16,
+  epochs: 20,
+  learningRate: 0.05,
+  learningRateDecay: 1,
+  patience: 20,
+  shape: [2],
+  classCount: 2,
+};
 
-describe('fitModel', () => {
+/** Fits the same initial weights on the same samples; returns the loss of every epoch. */
+async function epochLosses(backend: string, epochs: number): Promise<number[]> {
+  await tf.setBackend(backend);
+  const model = buildModel(mlp, 2, 1);
+  const result = await fitModel(
+    model,
+    { train: () => each(samples(400, 0)), validation: () => each(samples(100, 1)) },
+    { ...options, epochs },
+  );
+  model.dispose();
+  return result.epochs.map((e) => e.trainLoss);
+}
+
+describe.each(backendsUnderTest())('fitModel on %s', (backend) => {
+  beforeAll(async () => {
+    await selectBackend('train', () => undefined, onBackend(process.env, backend));
+  });
+
+  it('trains to the losses of the reference cpu backend within 1e-4', async () => {
+    // given the same seeded weights and samples
+    const tfName = tf.getBackend();
+    // when five epochs are fitted on this backend and on tfjs's plain JavaScript cpu backend
+    const here = await epochLosses(tfName, 5);
+    const reference = await epochLosses('cpu', 5);
+    await tf.setBackend(tfName);
+
+    // then every epoch's training loss agrees within 1e-4 (float32 sums in another order)
+    here.forEach((loss, i) => expect(Math.abs(loss - reference[i])).toBeLessThan(1e-4));
+  });
+
+  it('stops between mini-batches when its stop signal is aborted, holding no tensor', async () => {
+    // given a fit whose stop signal fires during its first epoch
+    const model = buildModel(mlp, 2, 1);
+    const stop = new AbortController();
+    const before = tf.memory().numTensors;
+    let batches = 0;
+    async function* stopDuringThirdBatch(): AsyncGenerator<Sample> {
+      for (const sample of samples(400, 0)) {
+        if (++batches === 33) stop.abort();
+        yield sample;
+      }
+    }
+
+    // when fitted
+    const fit = fitModel(
+      model,
+      { train: stopDuringThirdBatch, validation: () => each(samples(10, 1)) },
+      { ...options, stop: stop.signal },
+    );
+
+    // then it rejects naming where it stopped, and leaves no tensor behind but the model's
+    await expect(fit).rejects.toThrow(TrainingStoppedError);
+    await expect(fit).rejects.toThrow('stopped in epoch 1 after 32 samples');
+    // (Adam keeps two moment tensors per weight; nothing else may remain.)
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 3 * model.weights.length + 2);
+    model.dispose();
+  });
+
   it('learns a separable problem with mini-batch gradient descent', async () => {
     // given 400 training and 100 validation samples of a separable problem
     const train = samples(400, 0);
@@ -38,15 +104,7 @@ describe('fitModel', () => {
     const result = await fitModel(
       model,
       { train: () => each(train), validation: () => each(validation) },
-      {
-        batchSize: 16,
-        epochs: 20,
-        learningRate: 0.05,
-        learningRateDecay: 1,
-        patience: 20,
-        shape: [2],
-        classCount: 2,
-      },
+      options,
     );
 
     // then validation accuracy is high and the last epoch beats the first
