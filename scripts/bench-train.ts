@@ -18,6 +18,7 @@ import type { Sample } from '../container/src/train/sample';
 import { prepareTrainingBackend } from '../container/src/train/training-backend';
 import { digitRange, digitSample, uploadDigits } from '../test/helpers/train-digits';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { ensureNative } from '../container/native/ensure-native';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);
@@ -101,6 +102,7 @@ async function peakMemory(
 }
 
 async function streaming(sizes: number[], memoryCapMb: number): Promise<void> {
+  await ensureNative((line) => process.stderr.write(`${line}\n`));
   const emulator = await startEmulator();
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
   const s3 = s3Client();

@@ -16,6 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestItem } from '../lib/contracts/manifest';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { ensureNative } from '../container/native/ensure-native';
 
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,8,32,128,256').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 1000);
@@ -226,6 +227,7 @@ function chartSvg(rows: readonly Row[]): string {
 const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 2);
 
 async function main(): Promise<void> {
+  await ensureNative((line) => process.stderr.write(`${line}\n`));
   const emulator = await startEmulator();
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
   try {

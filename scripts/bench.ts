@@ -43,6 +43,7 @@ import { formatMarkdown } from './bench/format-markdown';
 import { renderLineChart, LineChart } from './bench/svg-line-chart';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { writeCostDocs } from './cost-model';
+import { ensureNative } from '../container/native/ensure-native';
 
 export interface BenchReport {
   readonly size: string;
@@ -145,6 +146,7 @@ export async function runBench(
   command: string,
 ): Promise<BenchReport> {
   const date = new Date().toISOString().slice(0, 10);
+  await ensureNative(log);
   const emulator = await startEmulator(log);
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
   // An interrupted run must not leave the emulator it started behind.

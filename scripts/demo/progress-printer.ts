@@ -46,7 +46,9 @@ export class ProgressPrinter {
 
   private workerLine(where: string, line: string): void {
     const text = line.replace(/^\S+Z /, '');
-    if (text.startsWith('progress:') || /failed|error/i.test(text)) {
+    // TensorFlow's own INFO lines (I<mmdd> ...) carry no progress, though one says "errors".
+    if (/^I\d{4} /.test(text)) return;
+    if (text.startsWith('progress:') || text.startsWith('backend:') || /failed|error/i.test(text)) {
       this.line(`${where}: ${text}`);
       return;
     }

@@ -17,6 +17,7 @@ import { buildDemoReport, DemoBatch, DemoReport } from './demo-report';
 import { ProgressPrinter } from './progress-printer';
 import { trainViaJob } from './train-via-job';
 import { uploadDemoInputs } from './upload-inputs';
+import { ensureNative } from '../../container/native/ensure-native';
 
 const CORRUPT_FILE_COUNT = corruptInputs(Buffer.alloc(0)).length;
 
@@ -51,6 +52,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   // A shared emulator (AWS_ENDPOINT_URL) may hold an earlier run's stack: names stay unique.
   const shared = Boolean(process.env.AWS_ENDPOINT_URL);
   const suffix = shared ? `-${Date.now().toString(36)}` : '';
+  await ensureNative((line) => progress.line(`native: ${line}`));
   const emulator = await startEmulator((line) => progress.line(`emulator: ${line}`));
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
   phase('start emulator');
