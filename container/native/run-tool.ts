@@ -37,8 +37,15 @@ export function runTool(
     child.on('close', (code) => {
       const stdout = Buffer.concat(out).toString();
       if (code === 0) return resolve(stdout);
-      const lastLines = (tail + stdout).trim().split('\n').slice(-5).join(' | ');
-      reject(new NativeSetupError(`${step}: ${command} exited ${code}: ${lastLines}`));
+      const lines = (tail + stdout).trim().split('\n');
+      // The error line names the cause; the last lines are often only a stack or a version.
+      const cause = lines.find((line) => /error/i.test(line));
+      const last = lines.slice(-3).join(' | ');
+      reject(
+        new NativeSetupError(
+          `${step}: ${command} exited ${code}: ${cause ? `${cause} ... ` : ''}${last}`,
+        ),
+      );
     });
   });
 }
