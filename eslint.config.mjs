@@ -13,6 +13,7 @@ export default tseslint.config(
       'coverage/**',
       '.tmp/**',
       '.venv-peer/**',
+      '.native/**',
       '**/*.mjs',
       '**/*.js',
     ],

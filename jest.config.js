@@ -1,4 +1,5 @@
-// Three projects so each phase can run alone: pure logic, CDK assertions, emulator-backed.
+// Projects so each phase can run alone: pure logic, CDK assertions, emulator-backed, and the
+// worker image run under podman (npm run image:test; not part of npm test, it needs image tools).
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 };
@@ -16,6 +17,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/emulator-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/emulator-global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'image',
+      testMatch: ['<rootDir>/test/image/**/*.test.ts'],
       globalSetup: '<rootDir>/test/helpers/emulator-global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/emulator-global-teardown.ts',
     },

@@ -77,7 +77,7 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
       await installCudaLibraries(wheelDir, packageDir, log);
     }
     await compileAddon(packageDir, log);
-    const loaded = await verifyLoad(packageDir);
+    const loaded = await verifyLoad(root, variant);
     log(
       `${NATIVE_PACKAGE[variant]} ${tfjsVersion} built on TensorFlow ${loaded.tensorflowVersion} in ${packageDir}`,
     );
@@ -423,17 +423,25 @@ async function compileAddon(packageDir: string, log: (line: string) => void): Pr
   await rm(join(packageDir, 'build'), { recursive: true, force: true });
 }
 
-/** Loads the built package in a fresh node, as the worker will, and reads TensorFlow's version. */
-async function verifyLoad(packageDir: string): Promise<{ tensorflowVersion: string }> {
-  const script = [
-    `const tf = require(${JSON.stringify(packageDir)});`,
-    "if (tf.getBackend() !== 'tensorflow') throw new Error('backend is ' + tf.getBackend());",
-    'const sum = tf.add(tf.tensor([1, 2]), tf.tensor([3, 4])).arraySync();',
-    "if (sum.join() !== '4,6') throw new Error('1+3, 2+4 gave ' + sum);",
-    'process.stdout.write(JSON.stringify({ tensorflowVersion: tf.backend().binding.TF_Version }));',
-  ].join('\n');
-  const out = await runTool('load check', process.execPath, ['-e', script], {
-    cwd: packageDir,
-  });
-  return JSON.parse(out) as { tensorflowVersion: string };
+/**
+ * Loads the build in a fresh node through the worker's own loader (`check-native`), which
+ * computes with it and prints TensorFlow's version.
+ */
+async function verifyLoad(
+  root: string,
+  variant: NativeVariant,
+): Promise<{ tensorflowVersion: string }> {
+  const main = join(__dirname, '..', 'src', 'main.ts');
+  const out = await runTool('load check', 'sh', [
+    '-c',
+    `GBI_NATIVE_DIR="$0" exec "$1" --import tsx "$2" check-native --variant "$3"`,
+    root,
+    process.execPath,
+    main,
+    variant,
+  ]);
+  const version = /on TensorFlow (\S+),/.exec(out)?.[1];
+  if (version === undefined)
+    throw new NativeSetupError(`load check: unexpected output: ${out.trim()}`);
+  return { tensorflowVersion: version };
 }

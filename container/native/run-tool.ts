@@ -39,7 +39,7 @@ export function runTool(
       if (code === 0) return resolve(stdout);
       const lines = (tail + stdout).trim().split('\n');
       // The error line names the cause; the last lines are often only a stack or a version.
-      const cause = lines.find((line) => /error/i.test(line));
+      const cause = lines.find((line) => /error/i.test(line) && !/^I\d{4} /.test(line));
       const last = lines.slice(-3).join(' | ');
       reject(
         new NativeSetupError(

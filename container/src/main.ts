@@ -1,8 +1,10 @@
+import { checkNative } from './backend/check-native';
 import { runInferCommand } from './infer/infer-command';
 import { log } from './log';
 import { runTrainCommand } from './train/train-command';
 
-const USAGE = 'usage: main <infer --manifest s3://bucket/key [--shard N] | train --model NAME>';
+const USAGE =
+  'usage: main <infer --manifest s3://bucket/key [--shard N] | train --model NAME | check-native [--variant cpu|gpu]>';
 
 /** The worker's entry point: the container's ENTRYPOINT, with the job's command appended. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -12,6 +14,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runInferCommand(rest, log);
     case 'train':
       return runTrainCommand(rest);
+    case 'check-native':
+      return checkNative(rest, log);
     default:
       log(`unknown command '${command ?? ''}'; ${USAGE}`);
       return 2;

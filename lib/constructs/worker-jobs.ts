@@ -83,6 +83,9 @@ export class WorkerJobs extends Construct {
     const environment = {
       [WORKER_ENV.resultsBucket]: props.resultsBucket.bucketName,
       [WORKER_ENV.modelBucket]: props.modelBucket.bucketName,
+      // Both jobs request a GPU: a binding that fails to load or sees no GPU must fail the job
+      // rather than score on the instance's CPU (container/src/backend/select-backend.ts).
+      [WORKER_ENV.backend]: 'tfjs-node-gpu',
       // No TRAINING_PREFIX: the train command reads training/<model>/ for whichever model the
       // job's `model` parameter names, so one definition serves every model.
     };

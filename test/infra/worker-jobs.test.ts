@@ -48,6 +48,18 @@ describe('WorkerJobs', () => {
     );
   });
 
+  it.each(['gbi-infer', 'gbi-train'])(
+    'pins %s to the tfjs-node-gpu backend, so a broken GPU image fails instead of scoring on CPU',
+    (name) => {
+      template.hasResourceProperties('AWS::Batch::JobDefinition', {
+        JobDefinitionName: name,
+        ContainerProperties: Match.objectLike({
+          Environment: Match.arrayWith([{ Name: 'TFJS_BACKEND', Value: 'tfjs-node-gpu' }]),
+        }),
+      });
+    },
+  );
+
   it('runs the retrain job with the train command and the model name as its default parameter', () => {
     template.hasResourceProperties('AWS::Batch::JobDefinition', {
       JobDefinitionName: 'gbi-train',

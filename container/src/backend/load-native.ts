@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import util from 'node:util';
 import {
   NATIVE_PACKAGE,
   NativeStatus,
@@ -23,6 +24,7 @@ export function loadNative(
   variants: readonly NativeVariant[],
   env: NodeJS.ProcessEnv = process.env,
 ): NativeLoad {
+  restoreIsNullOrUndefined();
   const root = nativeRoot(env);
   const reasons: string[] = [];
   for (const variant of variants) {
@@ -60,4 +62,14 @@ function notBuiltReason(root: string, variant: NativeVariant): string {
 
 function firstLine(error: unknown): string {
   return ((error as Error).message ?? String(error)).split('\n')[0];
+}
+
+/**
+ * tfjs-node 4.22 calls util.isNullOrUndefined, which Node.js 23 removed (deprecated since 4):
+ * on Node 24, the image's runtime, every kernel with an optional attribute throws "is not a
+ * function". Restored with its documented meaning before the binding loads.
+ */
+function restoreIsNullOrUndefined(): void {
+  const nodeUtil = util as unknown as { isNullOrUndefined?: (value: unknown) => boolean };
+  nodeUtil.isNullOrUndefined ??= (value) => value === null || value === undefined;
 }

@@ -1,3 +1,4 @@
+import { WORKER_ENV } from '../../../lib/contracts/job-contract';
 import { LocalJobError } from '../errors';
 
 /** What the executor needs from a submitted Batch job (DescribeJobs), independent of the SDK. */
@@ -49,15 +50,21 @@ export function childIndexes(job: Pick<SubmittedJob, 'arraySize'>): (number | un
 /**
  * The environment AWS Batch gives one container: the job's own variables plus the Batch ones
  * (https://docs.aws.amazon.com/batch/latest/userguide/job_env_vars.html), over the local base.
+ * One exception: the GPU job definitions pin TFJS_BACKEND=tfjs-node-gpu for the GPU image, while
+ * locally the worker's source runs on a host without a GPU, so that pin is dropped and the worker
+ * chooses tfjs-node (or wasm, saying why); a TFJS_BACKEND in the local base still applies.
  */
 export function childEnvironment(
   job: Pick<SubmittedJob, 'jobId' | 'environment'>,
   index: number | undefined,
   base: Readonly<Record<string, string>>,
 ): Record<string, string> {
+  const jobEnvironment = { ...job.environment };
+  if (jobEnvironment[WORKER_ENV.backend] === 'tfjs-node-gpu')
+    delete jobEnvironment[WORKER_ENV.backend];
   return {
     ...base,
-    ...job.environment,
+    ...jobEnvironment,
     AWS_BATCH_JOB_ID: index === undefined ? job.jobId : `${job.jobId}:${index}`,
     AWS_BATCH_JOB_ATTEMPT: '1',
     ...(index === undefined ? {} : { AWS_BATCH_JOB_ARRAY_INDEX: String(index) }),

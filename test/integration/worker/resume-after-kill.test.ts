@@ -1,11 +1,7 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
-import { resultKeys } from '../../../lib/contracts/keys';
 import { recordId } from '../../../lib/contracts/manifest';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
-import { createBucket } from '../../helpers/emulator-resources';
-import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
-import { mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
-import { publishDigitsChampion } from '../../helpers/worker-model-fixture';
+import { shardOf300 } from '../../helpers/checkpointed-shard';
 import { startWorker, waitFor } from '../../helpers/worker-process';
 import { listKeys, readShardOutputs } from '../../helpers/worker-results';
 
@@ -13,40 +9,10 @@ jest.setTimeout(180_000);
 
 const s3 = s3Client();
 
-/** A shard of 300 images, every 50th one corrupt, checkpointed every 20 records. */
-async function shardOf300(batchId: string) {
-  const models = await createBucket(s3);
-  const inputs = await createBucket(s3);
-  const results = await createBucket(s3);
-  await publishDigitsChampion(s3, models);
-  const files = Array.from({ length: 300 }, (_, i) => ({
-    key: `incoming/${String(i).padStart(3, '0')}.png`,
-    body: i % 50 === 49 ? truncatedPng() : pngOf(mnistDigit(i % 10, Math.floor(i / 10)), 28, 28),
-  }));
-  const items = await uploadInputs(s3, inputs, files);
-  const manifestUrl = await writeManifest(s3, results, batchId, { name: 'digits' }, items);
-  return {
-    results,
-    files,
-    items,
-    argv: ['infer', '--manifest', manifestUrl, '--batch-size', '8'],
-    env: {
-      ...process.env,
-      MODEL_BUCKET: models,
-      RESULTS_BUCKET: results,
-      WORKER_CHECKPOINT_RECORDS: '20',
-    },
-    hasCheckpoint: async () =>
-      (await listKeys(s3, results, resultKeys.checkpointPrefix(batchId, 0))).some((k) =>
-        /\d\.json$/.test(k),
-      ),
-  };
-}
-
 describe('a shard killed midway and run again', () => {
   it('ends with every record exactly once, resuming after the last checkpoint', async () => {
     // given a shard of 300 images, every 50th one corrupt, checkpointed every 20 records
-    const { results, files, items, argv, env, hasCheckpoint } = await shardOf300('killed');
+    const { results, files, items, argv, env, hasCheckpoint } = await shardOf300(s3, 'killed');
 
     // when the worker process is killed (SIGKILL, as a spot reclaim) after its first checkpoint
     const worker = startWorker(argv, env);
@@ -77,7 +43,7 @@ describe('a shard killed midway and run again', () => {
 
   it('checkpoints what it scored and exits 1 on SIGTERM, and the retry resumes exactly there', async () => {
     // given the same kind of shard, running in its own process
-    const { results, items, argv, env, hasCheckpoint } = await shardOf300('stopped');
+    const { results, items, argv, env, hasCheckpoint } = await shardOf300(s3, 'stopped');
     const worker = startWorker(argv, env);
 
     // when it receives SIGTERM after its first checkpoint, as AWS Batch stops a container

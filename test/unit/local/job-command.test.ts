@@ -53,3 +53,17 @@ test('a plain job has no array index variable', () => {
   expect(env.AWS_BATCH_JOB_ID).toBe('j1');
   expect(env.AWS_BATCH_JOB_ARRAY_INDEX).toBeUndefined();
 });
+
+test("a job definition's tfjs-node-gpu pin is dropped locally, where no GPU exists", () => {
+  // Given a job pinned to the GPU backend, and one base environment choosing wasm
+  const job = { jobId: 'j1', environment: { TFJS_BACKEND: 'tfjs-node-gpu', MODEL_BUCKET: 'm' } };
+
+  // When their environments are built
+  const auto = childEnvironment(job, undefined, {});
+  const chosen = childEnvironment(job, undefined, { TFJS_BACKEND: 'wasm' });
+
+  // Then the worker chooses itself, or takes the local choice, and the rest is kept
+  expect(auto.TFJS_BACKEND).toBeUndefined();
+  expect(chosen.TFJS_BACKEND).toBe('wasm');
+  expect(auto.MODEL_BUCKET).toBe('m');
+});

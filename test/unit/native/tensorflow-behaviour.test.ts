@@ -15,7 +15,7 @@ async function on(backend: string, op: () => tf.Tensor): Promise<Float32Array | 
   return tf.tidy(op).data() as Promise<Float32Array | Int32Array>;
 }
 
-const input = () => tf.randomUniform([4, 12, 12, 3], -1, 1, 'float32', 5);
+const input = () => tf.randomUniform([4, 12, 12, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
 const OPS: Record<string, () => tf.Tensor> = {
   conv2d: () => tf.conv2d(input(), tf.randomUniform([5, 5, 3, 8], -1, 1, 'float32', 6), 1, 'same'),
   maxPool: () => tf.maxPool(input(), 2, 2, 'valid'),
