@@ -149,7 +149,9 @@ describe(`the worker image ${IMAGE} against the emulator`, () => {
     const first = runImage(shard.argv, env, name);
     await waitFor(shard.hasCheckpoint, 'a first checkpoint part');
 
-    // when the container is sent SIGTERM, as AWS Batch stops a job, and the shard runs again
+    // when the container, whose PID 1 is tini, is sent SIGTERM as AWS Batch stops a job, and
+    // the shard runs again
+    expect(await podman(['exec', name, 'cat', '/proc/1/comm'])).toBe('tini');
     await podman(['kill', '--signal', 'TERM', name]);
     const stoppedCode = await first.exited;
     const rerun = runImage(shard.argv, env);
