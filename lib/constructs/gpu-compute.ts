@@ -1,8 +1,11 @@
-import { Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { jobEgress } from './private/job-egress';
+import { s3EndpointPolicy } from './private/s3-endpoint-policy';
 
 export interface GpuComputeProps {
   /**
@@ -31,6 +34,13 @@ export interface GpuComputeProps {
    * @default - generated
    */
   readonly jobQueueName?: string;
+  /**
+   * The buckets jobs read and write. The S3 gateway endpoint of a created VPC admits only these
+   * (and the AWS-owned buckets image pulls and the AMI need); an existing VPC's endpoint is
+   * left as its owner configured it.
+   * @default [] (a created VPC's endpoint then admits only the AWS-owned buckets)
+   */
+  readonly buckets?: readonly s3.IBucket[];
 }
 
 /**
@@ -42,16 +52,31 @@ export class GpuCompute extends Construct {
   public readonly jobQueue: batch.JobQueue;
   public readonly spotEnvironment: batch.ManagedEc2EcsComputeEnvironment;
   public readonly onDemandEnvironment: batch.ManagedEc2EcsComputeEnvironment;
+  /** Security group of the job instances: HTTPS out only, nothing in. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Instance settings shared by both environments (IMDSv2 only, one hop). */
+  public readonly launchTemplate: ec2.LaunchTemplate;
 
   constructor(scope: Construct, id: string, props: GpuComputeProps = {}) {
     super(scope, id);
-    this.vpc = props.vpc ?? this.createVpc();
+    this.vpc = props.vpc ?? this.createVpc(props.buckets ?? []);
+    this.securityGroup = jobEgress(this, 'Instances', this.vpc);
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'Instance', {
+      // Session tokens only, and a hop limit of 1: a container on the docker bridge is one hop
+      // further than the instance, so it cannot reach IMDS and the instance role. Jobs get
+      // their own role's credentials from the ECS agent instead.
+      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+    });
     const instanceTypes = (props.instanceTypes ?? ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge']).map(
       (name) => new ec2.InstanceType(name),
     );
     const common = {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      launchTemplate: this.launchTemplate,
       instanceTypes,
       // Only the configured GPU types: "optimal" would add CPU-only families.
       useOptimalInstanceClasses: false,
@@ -92,22 +117,36 @@ export class GpuCompute extends Construct {
     });
   }
 
-  private createVpc(): ec2.Vpc {
+  private createVpc(buckets: readonly s3.IBucket[]): ec2.Vpc {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 1,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the NAT gateway lives here, on its Elastic IP: nothing needs an automatic one.
+        {
+          name: 'public',
+          subnetType: ec2.SubnetType.PUBLIC,
+          cidrMask: 24,
+          mapPublicIpOnLaunch: false,
+        },
         { name: 'jobs', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
-      // ECR image layers and all data are S3 traffic: the gateway endpoint keeps it off the NAT.
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
+    // ECR image layers and all data are S3 traffic: the gateway endpoint keeps it off the NAT,
+    // and its policy keeps it to the pipeline's buckets.
+    const endpoint = vpc.addGatewayEndpoint('S3', {
+      service: ec2.GatewayVpcEndpointAwsService.S3,
+    });
+    for (const statement of s3EndpointPolicy(buckets)) endpoint.addToPolicy(statement);
     vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(
-        new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+        new logs.LogGroup(this, 'FlowLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
       ),
-      trafficType: ec2.FlowLogTrafficType.REJECT,
+      // Accepted traffic too: what a job talked to is the question after an incident.
+      trafficType: ec2.FlowLogTrafficType.ALL,
     });
     return vpc;
   }

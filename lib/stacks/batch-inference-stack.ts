@@ -54,6 +54,7 @@ export class BatchInferenceStack extends Stack {
       maxVcpus: config.maxVcpus,
       useSpot: config.useSpot,
       jobQueueName: `${config.namePrefix}-jobs`,
+      buckets: [this.storage.inputBucket, this.storage.resultsBucket, this.storage.modelBucket],
     });
 
     this.jobs = new WorkerJobs(this, 'Jobs', {

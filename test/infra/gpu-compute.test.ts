@@ -65,8 +65,76 @@ describe('GpuCompute', () => {
     });
   });
 
-  it('logs rejected VPC traffic', () => {
-    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  it('logs all VPC traffic, accepted and rejected', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+  });
+
+  it('requires IMDSv2 with a hop limit of 1 on every GPU instance', () => {
+    // given the launch template both environments use
+    const templates = template.findResources('AWS::EC2::LaunchTemplate');
+    const [id] = Object.keys(templates);
+    expect(Object.keys(templates)).toHaveLength(1);
+
+    // then it requires session tokens and stops them one hop from the instance
+    expect(templates[id].Properties.LaunchTemplateData.MetadataOptions).toEqual({
+      HttpTokens: 'required',
+      HttpPutResponseHopLimit: 1,
+    });
+    for (const environment of Object.values(
+      template.findResources('AWS::Batch::ComputeEnvironment'),
+    )) {
+      expect(environment.Properties.ComputeResources.LaunchTemplate).toEqual({
+        LaunchTemplateId: { Ref: id },
+      });
+    }
+  });
+
+  it('limits the S3 gateway endpoint to the pipeline buckets and the AWS-owned ones pulls need', () => {
+    // given the endpoint's policy
+    const [endpoint] = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    const statements = endpoint.Properties.PolicyDocument.Statement as {
+      Sid: string;
+      Resource: unknown;
+    }[];
+
+    // then it names every resource: the three pipeline buckets, ECR layers, Amazon Linux repos
+    expect(statements.map((s) => s.Sid).sort()).toEqual([
+      'AmazonLinuxRepositories',
+      'EcrImageLayers',
+      'PipelineBuckets',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('"Resource":"*"');
+    const pipeline = statements.find((s) => s.Sid === 'PipelineBuckets')!;
+    const buckets = JSON.stringify(pipeline.Resource);
+    for (const bucket of ['StorageInput', 'StorageResults', 'StorageModels']) {
+      expect(buckets).toContain(bucket);
+    }
+    expect(buckets).not.toContain('AccessLogs');
+    expect(JSON.stringify(statements)).toContain('-starport-layer-bucket/*');
+  });
+
+  it('lets the job instances out on HTTPS only and in not at all', () => {
+    // given the security group of the compute environments
+    const [environment] = Object.values(template.findResources('AWS::Batch::ComputeEnvironment'));
+    const [
+      {
+        'Fn::GetAtt': [groupId],
+      },
+    ] = environment.Properties.ComputeResources.SecurityGroupIds;
+    const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
+
+    // then its only rule is TCP 443 outbound
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  it('assigns no public IP addresses automatically, not even in the NAT subnets', () => {
+    for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
+      expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    }
   });
 
   it('runs only on-demand capacity when spot is switched off', () => {
