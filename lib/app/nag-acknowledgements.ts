@@ -18,18 +18,6 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
     reason:
       "Object-level access is granted on this pipeline's key prefixes (prefix/*) of its own buckets only.",
   },
-  {
-    pattern:
-      /^Action::s3:(GetObject|GetBucket|List|Abort|DeleteObject|PutObjectLegalHold|PutObjectRetention|PutObjectTagging|PutObjectVersionTagging)\*$/,
-    reason:
-      'CDK bucket grants name S3 action families (GetObject* for versions and tags); the resources stay prefix-scoped.',
-  },
-  {
-    pattern:
-      /^Resource::arn:<AWS::Partition>:batch:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):job-definition\/.+:\*$/,
-    reason:
-      'SubmitJob is authorised per job definition revision; :* allows every revision of this one definition.',
-  },
 ];
 
 /** Acknowledges, on each IAM policy of `scope`, the IAM5 findings listed in JUSTIFIED_WILDCARDS. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BATCHER_ENV } from '../contracts/batcher-env';
 import { RESULTS_PREFIXES } from '../contracts/keys';
+import { grantPrefix } from './private/prefix-grants';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const ENTRY = path.join(PROJECT_ROOT, 'lambda', 'batcher', 'handler.ts');
@@ -77,6 +78,8 @@ export interface BatcherFunctionProps {
  */
 export class BatcherFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
+  /** The function's role: only what the batcher does (see grantLeastPrivilege). */
+  public readonly role: iam.Role;
   /** The durable buffer of pending items and batches. */
   public readonly bufferTable: dynamodb.Table;
   public readonly ageTrigger: events.Rule;
@@ -98,7 +101,20 @@ export class BatcherFunction extends Construct {
     });
 
     const timeout = props.timeout ?? Duration.seconds(120);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      // Kept like the data: the record of which batch was submitted when.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An own role instead of the default one with AWSLambdaBasicExecutionRole, which may create
+    // and write every log group of the account: this one writes only the batcher's.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'The batcher: its own log group, buffer, manifests and job submission',
+    });
+    logGroup.grantWrite(this.role);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
       entry: ENTRY,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -107,10 +123,7 @@ export class BatcherFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMiB ?? 512,
       timeout,
-      logGroup: new logs.LogGroup(this, 'Logs', {
-        retention: logs.RetentionDays.THREE_MONTHS,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       bundling: { minify: true, sourceMap: true, target: 'node24', forceDockerBundling: false },
       environment: {
@@ -153,16 +166,19 @@ export class BatcherFunction extends Construct {
 
   private grantLeastPrivilege(props: BatcherFunctionProps): void {
     this.bufferTable.grantReadWriteData(this.function);
-    props.inputBucket.grantRead(this.function, `${props.inputPrefix}*`);
-    props.resultsBucket.grantReadWrite(this.function, `${RESULTS_PREFIXES.manifests}*`);
+    grantPrefix(this.function, props.inputBucket, props.inputPrefix, { read: true, list: true });
+    // Read and create; manifests are write-once, so no delete.
+    grantPrefix(this.function, props.resultsBucket, RESULTS_PREFIXES.manifests, {
+      read: true,
+      list: true,
+      put: true,
+    });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['batch:SubmitJob', 'batch:TagResource'],
-        resources: [
-          props.jobQueue.jobQueueArn,
-          // SubmitJob authorises against the definition name with any revision.
-          jobDefinitionAnyRevision(props.inferJobDefinition),
-        ],
+        actions: ['batch:SubmitJob'],
+        // The revision this stack deployed, not every revision (a revision registered outside
+        // the stack, with another role or image, stays unusable to the batcher).
+        resources: [props.jobQueue.jobQueueArn, props.inferJobDefinition.jobDefinitionArn],
       }),
     );
     // ListJobs and DescribeJobs support no resource-level permissions:
@@ -173,17 +189,9 @@ export class BatcherFunction extends Construct {
         resources: ['*'],
       }),
     );
-    Validations.of(this.function).acknowledge({
+    Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'batch:ListJobs and batch:DescribeJobs have no resource-level permissions.',
     });
   }
-}
-
-function jobDefinitionAnyRevision(definition: batch.IJobDefinition): string {
-  return Stack.of(definition).formatArn({
-    service: 'batch',
-    resource: 'job-definition',
-    resourceName: `${definition.jobDefinitionName}:*`,
-  });
 }

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { accountQueueDestination } from './private/account-queue-destination';
 import { deadLetterQueue } from './private/dead-letter-queue';
 
 export interface IngestQueueProps {
@@ -62,7 +62,7 @@ export class IngestQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
 
-    const destination = new s3n.SqsDestination(this.queue);
+    const destination = accountQueueDestination(this.queue);
     const prefix = props.prefix ?? '';
     const suffixes = props.suffixes && props.suffixes.length > 0 ? props.suffixes : [undefined];
     for (const suffix of suffixes) {

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { INFER_COMMAND, TRAIN_COMMAND, WORKER_ENV } from '../contracts/job-contract';
 import { MODEL_PREFIXES, RESULTS_PREFIXES } from '../contracts/keys';
+import { grantPrefix } from './private/prefix-grants';
 
 /** Repository root: the image build context, so the image can include lib/contracts. */
 const REPOSITORY_ROOT = path.join(__dirname, '..', '..');
@@ -78,7 +79,8 @@ export class WorkerJobs extends Construct {
         });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Kept like the data: what a job did must outlive the stack that ran it.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const environment = {
       [WORKER_ENV.resultsBucket]: props.resultsBucket.bucketName,
@@ -91,25 +93,42 @@ export class WorkerJobs extends Construct {
     };
 
     this.inferRole = new iam.Role(this, 'InferRole', { assumedBy: ecsTasks() });
-    props.inputBucket.grantRead(this.inferRole, `${props.inputPrefix}*`);
-    props.resultsBucket.grantRead(this.inferRole, `${RESULTS_PREFIXES.manifests}*`);
-    props.resultsBucket.grantRead(this.inferRole, `${RESULTS_PREFIXES.checkpoints}*`);
+    grantPrefix(this.inferRole, props.inputBucket, props.inputPrefix, {
+      read: true,
+      versions: true,
+      list: true,
+    });
+    grantPrefix(this.inferRole, props.resultsBucket, RESULTS_PREFIXES.manifests, { read: true });
+    grantPrefix(this.inferRole, props.resultsBucket, RESULTS_PREFIXES.checkpoints, {
+      read: true,
+      list: true,
+      put: true,
+      delete: true,
+    });
     for (const prefix of [
       RESULTS_PREFIXES.results,
       RESULTS_PREFIXES.errors,
       RESULTS_PREFIXES.summaries,
-      RESULTS_PREFIXES.checkpoints,
     ]) {
-      props.resultsBucket.grantPut(this.inferRole, `${prefix}*`);
+      grantPrefix(this.inferRole, props.resultsBucket, prefix, { put: true });
     }
-    props.resultsBucket.grantDelete(this.inferRole, `${RESULTS_PREFIXES.checkpoints}*`);
-    props.modelBucket.grantRead(this.inferRole, `${MODEL_PREFIXES.models}*`);
+    grantPrefix(this.inferRole, props.modelBucket, MODEL_PREFIXES.models, {
+      read: true,
+      list: true,
+    });
 
     this.trainRole = new iam.Role(this, 'TrainRole', { assumedBy: ecsTasks() });
-    props.modelBucket.grantRead(this.trainRole, `${MODEL_PREFIXES.training}*`);
-    props.modelBucket.grantRead(this.trainRole, `${MODEL_PREFIXES.models}*`);
-    // Put without delete: registry versions are immutable, the history is append-only.
-    props.modelBucket.grantPut(this.trainRole, `${MODEL_PREFIXES.models}*`);
+    grantPrefix(this.trainRole, props.modelBucket, MODEL_PREFIXES.training, {
+      read: true,
+      list: true,
+    });
+    // Put without delete; the model bucket's policy makes versions and history write-once and
+    // champion moves compare-and-swap (lib/constructs/private/registry-bucket-policy.ts).
+    grantPrefix(this.trainRole, props.modelBucket, MODEL_PREFIXES.models, {
+      read: true,
+      list: true,
+      put: true,
+    });
 
     const attempts = props.attempts ?? 3;
     this.inferJobDefinition = this.jobDefinition('Infer', {

@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { actionsOf, roleStatements } from '../helpers/policy-statements';
 import { synthTemplate } from '../helpers/synth-stack';
 
 let template: Template;
@@ -6,18 +7,7 @@ beforeAll(() => {
   template = synthTemplate();
 });
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-
-function batcherStatements(): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^BatcherFunctionServiceRole') }] },
-  });
-  return Object.values(policies).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
-        .PolicyDocument.Statement,
-  );
-}
+const batcherStatements = () => roleStatements(template, 'BatcherRole');
 
 describe('BatcherFunction', () => {
   it('runs on the current Node.js Lambda runtime', () => {
@@ -80,14 +70,78 @@ describe('BatcherFunction', () => {
     });
   });
 
-  it('may submit jobs only to this job queue and the inference job definition', () => {
-    const submit = batcherStatements().find((s) => [s.Action].flat().includes('batch:SubmitJob'));
+  it('may submit jobs only to this job queue and the deployed revision of the inference job definition', () => {
+    // given the batcher's SubmitJob grant
+    const submit = batcherStatements().find((s) => actionsOf(s).includes('batch:SubmitJob'));
+    const [inferDefinition] = Object.keys(
+      template.findResources('AWS::Batch::JobDefinition', {
+        Properties: { ContainerProperties: { Command: Match.arrayWith(['infer']) } },
+      }),
+    );
 
-    const resources = JSON.stringify(submit?.Resource);
-    expect(submit?.Resource).toHaveLength(2);
-    expect(resources).toContain('ComputeJobQueue');
-    expect(resources).toContain('JobsInfer');
-    expect(resources).not.toContain('JobsTrain');
+    // then it names the queue and the definition's Ref, which is the ARN with its revision
+    expect(submit?.Resource).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^ComputeJobQueue/), 'JobQueueArn'] },
+      { Ref: inferDefinition },
+    ]);
+    expect(JSON.stringify(submit?.Resource)).not.toContain(':*');
+    expect(JSON.stringify(submit?.Resource)).not.toContain('JobsTrain');
+  });
+
+  it('holds no Batch action beyond submitting and finding its jobs', () => {
+    const batchActions = batcherStatements()
+      .flatMap(actionsOf)
+      .filter((action) => action.startsWith('batch:'));
+    expect(batchActions.sort()).toEqual([
+      'batch:DescribeJobs',
+      'batch:ListJobs',
+      'batch:SubmitJob',
+    ]);
+  });
+
+  it('may read and create manifests but never delete them', () => {
+    const manifestStatements = batcherStatements().filter((s) =>
+      JSON.stringify(s.Resource).includes('/manifests/*'),
+    );
+    expect(manifestStatements.length).toBeGreaterThan(0);
+    const actions = manifestStatements.flatMap(actionsOf);
+    expect(actions).toContain('s3:PutObject');
+    expect(actions.filter((action) => /^s3:(\*|Delete)/.test(action))).toEqual([]);
+  });
+
+  it('writes only its own log group, without the account-wide basic execution policy', () => {
+    // given the batcher's role
+    const [role] = Object.values(
+      template.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: Match.objectLike({
+            Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+          }),
+          Description: Match.stringLikeRegexp('^The batcher'),
+        },
+      }),
+    );
+    const logStatements = batcherStatements().filter((s) =>
+      actionsOf(s).some((action) => action.startsWith('logs:')),
+    );
+
+    // then no managed policy, and log writes only to the batcher's log group
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(logStatements).toEqual([
+      expect.objectContaining({
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^BatcherLogs/), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('keeps its log group when the stack is deleted, like the data', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const batcherLogs = Object.entries(groups).find(([id]) => id.startsWith('BatcherLogs'));
+    expect(batcherLogs?.[1]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   it('grants no action on every resource except the Batch reads that have no resource-level permissions', () => {

@@ -82,6 +82,26 @@ describe('IngestQueue', () => {
     });
   });
 
+  it('admits S3 notifications only from the input bucket of this account', () => {
+    // given the queue policy statement for S3
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const fromS3 = policies
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Principal?.Service === 's3.amazonaws.com');
+
+    // then it names both the source bucket and the source account
+    expect(fromS3).toEqual([
+      expect.objectContaining({
+        Condition: {
+          ArnLike: {
+            'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^StorageInput/), 'Arn'] },
+          },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      }),
+    ]);
+  });
+
   it('denies non-SSL access to the queue', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {

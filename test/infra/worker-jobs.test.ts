@@ -119,6 +119,12 @@ describe('WorkerJobs', () => {
     expect(writablePrefixes(roleStatements('JobsTrainRole'))).toEqual(['models/']);
   });
 
+  it('keeps the job log group when the stack is deleted, like the data', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const jobLogs = Object.entries(groups).find(([id]) => id.startsWith('JobsLogs'));
+    expect(jobLogs?.[1]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
   it('gives retraining no access to the input bucket', () => {
     expect(JSON.stringify(roleStatements('JobsTrainRole'))).not.toContain('StorageInput');
   });
