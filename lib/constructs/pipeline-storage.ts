@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RESULTS_PREFIXES } from '../contracts/keys';
+import { MODEL_PREFIXES, RESULTS_PREFIXES } from '../contracts/keys';
+import { writeOnceStatements } from './private/write-once-policy';
 
 export interface PipelineStorageProps {
   /**
@@ -88,6 +89,21 @@ export class PipelineStorage extends Construct {
           serverAccessLogsPrefix: 'models/',
           lifecycleRules: [abortIncompleteUploads(expirationDays)],
         });
+
+    // The registry's immutability and the manifests' write-once contract, enforced by S3 for
+    // every principal rather than left to the code that writes them. A bucket given by name
+    // keeps its owner's policy (CDK cannot change it): docs/operations.md has the statements.
+    for (const statement of writeOnceStatements(this.modelBucket, {
+      writeOnce: [`${MODEL_PREFIXES.models}*/versions/*`, `${MODEL_PREFIXES.models}*/history/*`],
+      compareAndSwap: [`${MODEL_PREFIXES.models}*/champion.json`],
+    })) {
+      this.modelBucket.addToResourcePolicy(statement);
+    }
+    for (const statement of writeOnceStatements(this.resultsBucket, {
+      writeOnce: [`${RESULTS_PREFIXES.manifests}*`],
+    })) {
+      this.resultsBucket.addToResourcePolicy(statement);
+    }
   }
 }
 

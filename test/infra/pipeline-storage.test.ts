@@ -98,3 +98,77 @@ describe('PipelineStorage with existing buckets', () => {
     existing.resourceCountIs('AWS::S3::Bucket', 1);
   });
 });
+
+describe('PipelineStorage write-once rules', () => {
+  type PolicyStatement = {
+    Sid?: string;
+    Effect: string;
+    Principal: unknown;
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: unknown;
+  };
+
+  function bucketPolicy(bucketLogicalIdPrefix: string): PolicyStatement[] {
+    const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Bucket).includes(bucketLogicalIdPrefix),
+    );
+    return policy.Properties.PolicyDocument.Statement;
+  }
+
+  const keyPatterns = (statement: PolicyStatement | undefined) =>
+    [statement?.Resource]
+      .flat()
+      .map((resource) => JSON.stringify(resource).match(/"\/([^"]+)"/)?.[1])
+      .sort();
+
+  it('lets no one replace a model version file or a history event, only create them', () => {
+    // given the model bucket's policy
+    const create = bucketPolicy('StorageModels').find((s) => s.Sid === 'DenyUnconditionalCreate');
+
+    // then every put without If-None-Match under versions/ and history/ is denied to everyone
+    expect(create).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Condition: {
+        Null: { 's3:if-none-match': 'true' },
+        Bool: { 's3:ObjectCreationOperation': 'true' },
+      },
+    });
+    expect(keyPatterns(create)).toEqual(['models/*/history/*', 'models/*/versions/*']);
+  });
+
+  it('lets no one delete a model version file or a history event', () => {
+    const deletes = bucketPolicy('StorageModels').find((s) => s.Sid === 'DenyDeletingWriteOnce');
+    expect(deletes).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    });
+    expect(deletes?.Condition).toBeUndefined();
+    expect(keyPatterns(deletes)).toEqual(['models/*/history/*', 'models/*/versions/*']);
+  });
+
+  it('moves the champion pointer only by a conditional write', () => {
+    const cas = bucketPolicy('StorageModels').find((s) => s.Sid === 'DenyBlindReplace');
+    expect(cas).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Condition: {
+        Null: { 's3:if-none-match': 'true', 's3:if-match': 'true' },
+        Bool: { 's3:ObjectCreationOperation': 'true' },
+      },
+    });
+    expect(keyPatterns(cas)).toEqual(['models/*/champion.json']);
+  });
+
+  it('makes manifests write-once for everyone', () => {
+    const statements = bucketPolicy('StorageResults');
+    const create = statements.find((s) => s.Sid === 'DenyUnconditionalCreate');
+    const deletes = statements.find((s) => s.Sid === 'DenyDeletingWriteOnce');
+    expect(keyPatterns(create)).toEqual(['manifests/*']);
+    expect(keyPatterns(deletes)).toEqual(['manifests/*']);
+  });
+});
