@@ -4,7 +4,9 @@
  *   models/<name>/versions/<version>/metadata.json            ModelMetadata, written last
  *   models/<name>/champion.json                               ChampionPointer
  *   models/<name>/history/<iso-time>-<event>.json             PromotionEvent, one object each
- * Versions are immutable: a version directory is never rewritten once metadata.json exists.
+ * Versions are immutable: every file of a version is written once (conditional create, enforced
+ * by the model bucket's policy), and metadata.json records the SHA-256 of each model file, which
+ * the worker checks before it scores with the version.
  */
 export const REGISTRY_SCHEMA_VERSION = 1;
 
@@ -51,6 +53,12 @@ export interface ModelMetadata {
     readonly countsByLabel: Readonly<Record<string, number>>;
   };
   readonly parentVersion?: string;
+  /**
+   * SHA-256 (64 lowercase hex digits) of every model file, by path relative to the version
+   * directory: model.json and each weight file it names. Absent only in versions registered
+   * before hashes were recorded, which the worker refuses to score with (docs/operations.md).
+   */
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
 export interface ChampionPointer {
@@ -124,5 +132,29 @@ export function metadataProblems(value: unknown): string[] {
     m.labels.every((l) => typeof l === 'string')
       ? []
       : ['labels: expected a non-empty array of strings']),
+    ...digestProblems(m.sha256),
+  ];
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A relative path inside the version directory: no leading slash, no `..` segment. */
+const isVersionFilePath = (path: string) =>
+  path.length > 0 && !path.startsWith('/') && !path.split('/').includes('..');
+
+function digestProblems(digests: unknown): string[] {
+  if (digests === undefined) return [];
+  if (typeof digests !== 'object' || digests === null || Array.isArray(digests)) {
+    return ['sha256: expected an object of file path -> SHA-256 hex digest'];
+  }
+  const entries = Object.entries(digests as Record<string, unknown>);
+  return [
+    ...('model.json' in digests ? [] : ['sha256: expected an entry for model.json']),
+    ...entries
+      .filter(([path]) => !isVersionFilePath(path))
+      .map(([path]) => `sha256: ${JSON.stringify(path)} is not a path inside the version`),
+    ...entries
+      .filter(([, digest]) => typeof digest !== 'string' || !SHA256_HEX.test(digest))
+      .map(([path]) => `sha256.${path}: expected 64 lowercase hex digits`),
   ];
 }

@@ -8,7 +8,7 @@ import {
   REGISTRY_SCHEMA_VERSION,
 } from '../../lib/contracts/registry';
 import { joinKey } from '../../lib/contracts/s3-location';
-import { s3IOHandler } from '../../container/src/model/s3-io-handler';
+import { s3ModelWriter } from '../../container/src/model/s3-io-handler';
 
 export const DIGIT_LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
@@ -77,6 +77,8 @@ export interface PublishOptions {
   readonly labels: readonly string[];
   /** Point champion.json at this version. */
   readonly champion: boolean;
+  /** Leave the SHA-256 digests out, as in versions registered before they were recorded. */
+  readonly withoutDigests?: boolean;
 }
 
 /**
@@ -90,7 +92,8 @@ export async function publishModel(
   options: PublishOptions,
 ): Promise<ModelMetadata> {
   const root = modelKeys.version(options.name, options.version);
-  await model.save(s3IOHandler(`s3://${bucket}/${root}`, s3));
+  const writer = s3ModelWriter(`s3://${bucket}/${root}`, s3);
+  await model.save(writer);
   const metadata: ModelMetadata = {
     schemaVersion: REGISTRY_SCHEMA_VERSION,
     name: options.name,
@@ -99,6 +102,7 @@ export async function publishModel(
     input: options.input,
     labels: options.labels,
     createdAt: new Date().toISOString(),
+    ...(options.withoutDigests ? {} : { sha256: { ...writer.digests } }),
   };
   const putJson = (key: string, value: unknown) =>
     s3.send(
@@ -229,7 +233,8 @@ export async function publishGraphChampion(
   version = 'v0001-fixture',
 ): Promise<ModelMetadata> {
   const root = modelKeys.version(name, version);
-  await s3IOHandler(`s3://${bucket}/${root}`, s3).save!(linearSoftmaxGraph(weights));
+  const writer = s3ModelWriter(`s3://${bucket}/${root}`, s3);
+  await writer.save!(linearSoftmaxGraph(weights));
   const metadata: ModelMetadata = {
     schemaVersion: REGISTRY_SCHEMA_VERSION,
     name,
@@ -238,6 +243,7 @@ export async function publishGraphChampion(
     input: { kind: 'features', size: weights.length },
     labels,
     createdAt: new Date().toISOString(),
+    sha256: { ...writer.digests },
   };
   await s3.send(
     new PutObjectCommand({

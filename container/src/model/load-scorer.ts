@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import { ModelResolutionError } from '../infer/errors';
-import { s3IOHandler } from './s3-io-handler';
+import { recordedDigests } from './file-digests';
+import { s3ModelReader } from './s3-io-handler';
 import type { ResolvedModel } from './resolve-model';
 import { inputShape } from './validate-metadata';
 
@@ -17,8 +18,9 @@ interface Predictor {
 }
 
 async function loadPredictor(model: ResolvedModel, s3: S3Client): Promise<Predictor> {
-  const handler = s3IOHandler(model.url, s3);
   try {
+    // Every file is checked against the metadata's SHA-256 before tfjs parses it.
+    const handler = s3ModelReader(model.url, s3, recordedDigests(model.metadata, model.url));
     return model.metadata.format === 'graph'
       ? await tf.loadGraphModel(handler)
       : await tf.loadLayersModel(handler);
@@ -55,7 +57,8 @@ function predictor(model: Predictor, shape: readonly number[]) {
 }
 
 /**
- * Loads the resolved model through the s3:// IOHandler and checks, with one warm-up record
+ * Loads the resolved model through the s3:// IOHandler, refusing any file whose SHA-256 differs
+ * from the one its metadata recorded (and versions that recorded none), and checks, with one warm-up record
  * (which also compiles the backend's kernels), that it takes the metadata's input shape and
  * returns one score per label.
  */

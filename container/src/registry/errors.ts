@@ -21,6 +21,24 @@ export class VersionExistsError extends Error {
   }
 }
 
+/**
+ * The champion pointer changed between reading it and moving it (another promotion or rollback
+ * ran at the same time); it was not overwritten. Deciding again against the new champion is the
+ * caller's business.
+ */
+export class ChampionMovedError extends Error {
+  constructor(
+    readonly modelName: string,
+    readonly version: string,
+    readonly expectedChampion: string | undefined,
+  ) {
+    super(
+      `model '${modelName}': champion changed while making '${version}' the champion (it was ${expectedChampion === undefined ? 'unset' : `'${expectedChampion}'`}); pointer left as the other writer set it`,
+    );
+    this.name = 'ChampionMovedError';
+  }
+}
+
 export class NoChampionError extends Error {
   constructor(readonly modelName: string) {
     super(`model '${modelName}': no champion pointer (champion.json) yet`);

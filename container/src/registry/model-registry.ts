@@ -1,4 +1,9 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import { modelKeys } from '../../../lib/contracts/keys';
 import {
@@ -8,8 +13,11 @@ import {
   REGISTRY_SCHEMA_VERSION,
 } from '../../../lib/contracts/registry';
 import { formatS3Url, joinKey } from '../../../lib/contracts/s3-location';
-import { s3IOHandler } from '../model/s3-io-handler';
+import { ModelFileExistsError } from '../model/errors';
+import { FileDigests, recordedDigests } from '../model/file-digests';
+import { s3ModelReader, s3ModelWriter } from '../model/s3-io-handler';
 import {
+  ChampionMovedError,
   NoChampionError,
   NoEarlierChampionError,
   VersionExistsError,
@@ -17,7 +25,7 @@ import {
 } from './errors';
 import { asChampion, asEvent, asMetadata } from './registry-records';
 import { rollbackTarget } from './rollback-target';
-import { readJson, writeJson } from './s3-json';
+import { readJson, readJsonObject, writeJson } from './s3-json';
 import { isValidVersionId } from './version-id';
 
 const METADATA_FILE = 'metadata.json';
@@ -73,9 +81,15 @@ export class ModelRegistry {
   }
 
   async champion(): Promise<ChampionPointer | undefined> {
+    return (await this.readChampion())?.pointer;
+  }
+
+  private async readChampion(): Promise<{ pointer: ChampionPointer; etag: string } | undefined> {
     const key = modelKeys.champion(this.name);
-    const value = await readJson(this.s3, this.bucket, key);
-    return value === undefined ? undefined : asChampion(value, `s3://${this.bucket}/${key}`);
+    const read = await readJsonObject(this.s3, this.bucket, key);
+    return (
+      read && { pointer: asChampion(read.value, `s3://${this.bucket}/${key}`), etag: read.etag }
+    );
   }
 
   async championMetadata(): Promise<ModelMetadata | undefined> {
@@ -83,14 +97,34 @@ export class ModelRegistry {
     return pointer ? this.getVersion(pointer.version) : undefined;
   }
 
-  async loadLayersModel(version: string): Promise<tf.LayersModel> {
-    return tf.loadLayersModel(s3IOHandler(this.versionUrl(version), this.s3));
+  /**
+   * Loads a version's layers model, every file checked against the SHA-256 its metadata
+   * recorded. A version registered before hashes were recorded is refused with a
+   * ModelIntegrityError, unless `onUnverified` is given: it is then told, and the model loads
+   * unchecked (retraining does this, so that the one retrain after an upgrade can start from
+   * such a champion and register a verified version).
+   */
+  async loadLayersModel(
+    version: string,
+    onUnverified?: (metadata: ModelMetadata) => void,
+  ): Promise<tf.LayersModel> {
+    const metadata = await this.getVersion(version);
+    const url = this.versionUrl(version);
+    let digests: FileDigests | 'unverified';
+    if (metadata.sha256 === undefined && onUnverified) {
+      onUnverified(metadata);
+      digests = 'unverified';
+    } else {
+      digests = recordedDigests(metadata, url);
+    }
+    return tf.loadLayersModel(s3ModelReader(url, this.s3, digests));
   }
 
   /**
    * Stores a new immutable version: model files, then the training-data listing, then
-   * metadata.json by conditional create, so a version is visible only once complete and is
-   * never overwritten.
+   * metadata.json with the SHA-256 of every model file, each by conditional create, so a
+   * version is visible only once complete and no file of it is ever overwritten. Returns the
+   * metadata as recorded (with `sha256`).
    */
   async registerVersion(
     model: tf.LayersModel,
@@ -107,24 +141,32 @@ export class ModelRegistry {
       throw new VersionExistsError(this.name, metadata.version);
     }
     const root = modelKeys.version(this.name, metadata.version);
-    await model.save(s3IOHandler(this.versionUrl(metadata.version), this.s3));
-    await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: joinKey(root, TRAINING_DATA_FILE),
-        Body: trainingObjects.map((o) => JSON.stringify(o)).join('\n') + '\n',
-        ContentType: 'application/x-ndjson',
-      }),
-    );
-    const created = await writeJson(
-      this.s3,
-      this.bucket,
-      joinKey(root, METADATA_FILE),
-      metadata,
-      true,
-    );
+    const writer = s3ModelWriter(this.versionUrl(metadata.version), this.s3);
+    try {
+      await model.save(writer);
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: joinKey(root, TRAINING_DATA_FILE),
+          Body: trainingObjects.map((o) => JSON.stringify(o)).join('\n') + '\n',
+          ContentType: 'application/x-ndjson',
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      // Another writer got to this version's files first (a half-written version included).
+      const status = (error as S3ServiceException).$metadata?.httpStatusCode;
+      if (error instanceof ModelFileExistsError || status === 412 || status === 409) {
+        throw new VersionExistsError(this.name, metadata.version);
+      }
+      throw error;
+    }
+    const recorded: ModelMetadata = { ...metadata, sha256: { ...writer.digests } };
+    const created = await writeJson(this.s3, this.bucket, joinKey(root, METADATA_FILE), recorded, {
+      ifAbsent: true,
+    });
     if (!created) throw new VersionExistsError(this.name, metadata.version);
-    return metadata;
+    return recorded;
   }
 
   /** Every promote, reject and rollback event, oldest first. */
@@ -186,7 +228,8 @@ export class ModelRegistry {
     reason: string,
   ): Promise<PromotionEvent> {
     await this.getVersion(version);
-    const current = await this.champion();
+    const read = await this.readChampion();
+    const current = read?.pointer;
     const pointer: ChampionPointer = {
       schemaVersion: REGISTRY_SCHEMA_VERSION,
       name: this.name,
@@ -194,7 +237,16 @@ export class ModelRegistry {
       updatedAt: this.clock().toISOString(),
     };
     // The pointer is the source of truth, so it is written first; the event then records it.
-    await writeJson(this.s3, this.bucket, modelKeys.champion(this.name), pointer);
+    // Compare-and-swap against the pointer read above: a move made meanwhile by someone else
+    // is never silently undone (and the bucket policy refuses blind writes anyway).
+    const moved = await writeJson(
+      this.s3,
+      this.bucket,
+      modelKeys.champion(this.name),
+      pointer,
+      read ? { ifMatch: read.etag } : { ifAbsent: true },
+    );
+    if (!moved) throw new ChampionMovedError(this.name, version, current?.version);
     return this.appendEvent({
       event,
       version,
@@ -216,7 +268,7 @@ export class ModelRegistry {
         at,
       };
       const key = joinKey(modelKeys.historyPrefix(this.name), `${at}-${fields.event}.json`);
-      if (await writeJson(this.s3, this.bucket, key, event, true)) return event;
+      if (await writeJson(this.s3, this.bucket, key, event, { ifAbsent: true })) return event;
     }
     throw new Error(
       `model '${this.name}': no free history key after ${MAX_HISTORY_ATTEMPTS} tries`,

@@ -7,12 +7,24 @@ import {
 } from '@aws-sdk/client-s3';
 import { RegistryDataError } from './errors';
 
-/** Reads a JSON object, or undefined when the key does not exist. */
-export async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
+/** A JSON object as read, with the ETag a later compare-and-swap names. */
+export interface JsonObject {
+  readonly value: unknown;
+  readonly etag: string;
+}
+
+/** Reads a JSON object and its ETag, or undefined when the key does not exist. */
+export async function readJsonObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<JsonObject | undefined> {
   let text: string;
+  let etag: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = (await response.Body?.transformToString('utf8')) ?? '';
+    etag = response.ETag ?? '';
   } catch (error) {
     if (error instanceof NoSuchKey || (error as S3ServiceException).name === 'NoSuchKey') {
       return undefined;
@@ -20,23 +32,35 @@ export async function readJson(s3: S3Client, bucket: string, key: string): Promi
     throw error;
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), etag };
   } catch (error) {
     throw new RegistryDataError(`s3://${bucket}/${key}: not JSON (${(error as Error).message})`);
   }
 }
 
+/** Reads a JSON object, or undefined when the key does not exist. */
+export async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
+  return (await readJsonObject(s3, bucket, key))?.value;
+}
+
 /**
- * Writes JSON; with `ifAbsent` the write is a conditional create (If-None-Match: *), so an
- * existing object is never replaced and the call reports false instead.
+ * Every registry write is conditional, as the model bucket's policy requires: a create that
+ * never replaces (If-None-Match: *), or a compare-and-swap that replaces only the exact object
+ * read before (If-Match: its ETag).
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+export type WriteCondition = { readonly ifAbsent: true } | { readonly ifMatch: string };
+
+/**
+ * Writes JSON under `condition`; reports false, writing nothing, when the condition does not
+ * hold (the key exists for a create; it changed or vanished for a compare-and-swap).
  */
 export async function writeJson(
   s3: S3Client,
   bucket: string,
   key: string,
   value: unknown,
-  ifAbsent = false,
+  condition: WriteCondition,
 ): Promise<boolean> {
   try {
     await s3.send(
@@ -45,13 +69,17 @@ export async function writeJson(
         Key: key,
         Body: JSON.stringify(value, null, 2),
         ContentType: 'application/json',
-        ...(ifAbsent ? { IfNoneMatch: '*' } : {}),
+        ...('ifAbsent' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
       }),
     );
     return true;
   } catch (error) {
     const status = (error as S3ServiceException).$metadata?.httpStatusCode;
-    if (ifAbsent && (status === 412 || status === 409)) return false;
+    // 412: precondition failed; 409: a concurrent conditional write won; 404: If-Match on a
+    // key that no longer exists.
+    if (status === 412 || status === 409 || ('ifMatch' in condition && status === 404)) {
+      return false;
+    }
     throw error;
   }
 }

@@ -164,7 +164,17 @@ async function trainAndRegister(run: TrainingRun): Promise<TrainingOutcome> {
   let model: tf.LayersModel;
   let championMetrics: ModelMetrics | undefined;
   if (champion) {
-    model = await registry.loadLayersModel(champion.version);
+    // A champion from before recorded hashes is the one version retraining may start from
+    // unverified: that is how a registry gets its first verified version after an upgrade.
+    model = await registry.loadLayersModel(champion.version, (unverified) =>
+      job.log(
+        JSON.stringify({
+          event: 'champion-unverified',
+          version: unverified.version,
+          reason: 'registered before SHA-256 hashes were recorded; fine-tuning from it unverified',
+        }),
+      ),
+    );
     championMetrics = await evaluateModel(
       model,
       data.validation(),

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { recordId } from '../../../lib/contracts/manifest';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
-import { s3IOHandler } from '../../../container/src/model/s3-io-handler';
+import { s3ModelReader } from '../../../container/src/model/s3-io-handler';
 import { createBucket } from '../../helpers/emulator-resources';
 import { InputFile, uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
 import {
@@ -118,7 +118,11 @@ describe.each(backendsUnderTest())(
       // given the champion model loaded directly from the registry
       const batch = await setUp({ batchSize: 8, backend });
       const model = await tf.loadLayersModel(
-        s3IOHandler(`s3://${batch.models}/models/digits/versions/${batch.metadata.version}/`, s3),
+        s3ModelReader(
+          `s3://${batch.models}/models/digits/versions/${batch.metadata.version}/`,
+          s3,
+          batch.metadata.sha256!,
+        ),
       );
 
       // when the shard is run

@@ -57,4 +57,22 @@ describe('validateMetadata', () => {
       `input.kind: expected 'image' or 'features', got "audio"`,
     );
   });
+
+  it('accepts SHA-256 digests of the version files', () => {
+    const digest = 'a'.repeat(64);
+    const metadata = validateMetadata(
+      { ...valid, sha256: { 'model.json': digest, 'weights.bin': digest } },
+      'x',
+    );
+    expect(metadata.sha256).toEqual({ 'model.json': digest, 'weights.bin': digest });
+  });
+
+  it('names each malformed digest entry', () => {
+    // given digests without model.json, a path out of the version and a short digest
+    const bad = { ...valid, sha256: { '../other/weights.bin': 'a'.repeat(64), 'w.bin': 'abc' } };
+    // when / then
+    expect(() => validateMetadata(bad, 'm.json')).toThrow(
+      'm.json: invalid model metadata: sha256: expected an entry for model.json; sha256: "../other/weights.bin" is not a path inside the version; sha256.w.bin: expected 64 lowercase hex digits',
+    );
+  });
 });
