@@ -1,8 +1,9 @@
 import { App, AppProps, Environment, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { resolveConfig } from '../config/validate-config';
 import { BatchInferenceStack } from '../stacks/batch-inference-stack';
 import {
+  acknowledgeByResourceType,
   acknowledgeCdkProvidedResources,
   acknowledgeJustifiedWildcards,
 } from './nag-acknowledgements';
@@ -11,7 +12,7 @@ export const STACK_NAME = 'GpuBatchInference';
 
 /**
  * Builds the CDK app: reads the `pipeline` context, validates it, adds the stack and runs the
- * cdk-nag AwsSolutions pack on it. Shared by bin/app.ts, the tests and the local demo.
+ * cdk-nag AwsSolutions and NIST 800-53 rev 5 packs on it. Shared by bin/app.ts, the tests and the local demo.
  */
 export function createApp(
   props: AppProps = {},
@@ -30,6 +31,10 @@ export function createApp(
   });
   acknowledgeJustifiedWildcards(stack);
   acknowledgeCdkProvidedResources(stack);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  acknowledgeByResourceType(stack);
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true }),
+    new NIST80053R5Checks(app, { verbose: true }),
+  );
   return { app, stack };
 }

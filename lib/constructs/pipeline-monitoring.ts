@@ -101,7 +101,8 @@ export class PipelineMonitoring extends Construct {
         new targets.CloudWatchLogGroup(
           new logs.LogGroup(this, 'FailedJobsLog', {
             retention: logs.RetentionDays.THREE_MONTHS,
-            removalPolicy: RemovalPolicy.DESTROY,
+            // Kept like the job logs it points to.
+            removalPolicy: RemovalPolicy.RETAIN,
           }),
         ),
       ],

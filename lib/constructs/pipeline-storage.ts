@@ -49,10 +49,17 @@ export class PipelineStorage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access log bucket itself; logging it into itself would loop.',
-    });
+    Validations.of(this.accessLogsBucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
+        reason:
+          'S3 log delivery writes each log object once under a new key; no role of this stack may write or delete here, so there is no earlier version to keep.',
+      },
+    );
 
     this.inputBucket = props.existingInputBucketName
       ? s3.Bucket.fromBucketName(this, 'Input', props.existingInputBucketName)
@@ -79,6 +86,15 @@ export class PipelineStorage extends Construct {
             },
           ],
         });
+
+    acknowledgeUnversioned(
+      this.inputBucket,
+      "Inputs are the user's uploads; no role of this stack may write or delete them, and an overwritten upload is a new object event, scored again.",
+    );
+    acknowledgeUnversioned(
+      this.resultsBucket,
+      'Results, errors and summaries are recomputable from the inputs and a model version; manifests are write-once by bucket policy; checkpoints are rewritten constantly, and versions of them would only accumulate.',
+    );
 
     this.modelBucket = props.existingModelBucketName
       ? s3.Bucket.fromBucketName(this, 'Models', props.existingModelBucketName)
@@ -121,4 +137,10 @@ function abortIncompleteUploads(days: number): s3.LifecycleRule {
     id: 'abort-incomplete-uploads',
     abortIncompleteMultipartUploadAfter: Duration.days(days),
   };
+}
+
+function acknowledgeUnversioned(bucket: s3.IBucket, reason: string): void {
+  if (bucket instanceof s3.Bucket) {
+    Validations.of(bucket).acknowledge({ id: 'NIST.800.53.R5-S3BucketVersioningEnabled', reason });
+  }
 }
