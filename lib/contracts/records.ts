@@ -40,6 +40,12 @@ export type ErrorCode =
   | 'BAD_ROW'
   | 'INFERENCE_FAILED';
 
+/**
+ * Longest reason of an error record, in UTF-8 bytes: enough to name the problem and where it
+ * is, while a reason quoting its input (a 20 MB cell) cannot make the error stream huge.
+ */
+export const MAX_REASON_BYTES = 1024;
+
 export interface ErrorRecord {
   readonly schemaVersion: typeof RECORDS_SCHEMA_VERSION;
   readonly recordId: string;
@@ -47,7 +53,7 @@ export interface ErrorRecord {
   readonly shard: number;
   readonly source: SourceRef;
   readonly code: ErrorCode;
-  /** Human-readable reason naming what was wrong with the input. */
+  /** Human-readable reason naming what was wrong with the input; at most MAX_REASON_BYTES. */
   readonly reason: string;
 }
 

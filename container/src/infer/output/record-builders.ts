@@ -7,6 +7,7 @@ import {
   ResultRecord,
   SourceRef,
 } from '../../../../lib/contracts/records';
+import { boundReason } from './bound-reason';
 
 /** What every record of one shard shares. */
 export interface ShardContext {
@@ -56,6 +57,6 @@ export function errorRecord(
     shard: context.shard,
     source: sourceRef(item, offset),
     code,
-    reason,
+    reason: boundReason(reason),
   };
 }
