@@ -1,3 +1,4 @@
+import { cellValue, featureProblem } from '../infer/input/feature-value';
 import type { FeaturesInputSpec } from './architecture';
 import { LabelError, UnreadableSampleError } from './errors';
 
@@ -84,9 +85,17 @@ export function parseCsvRecord(
 ): TabularRecord {
   const cells = splitCsvLine(line);
   const label = labelText(cells[layout.labelIndex], id, labelColumn);
-  const raw = layout.featureIndexes.map((index) =>
-    cells[index] === undefined || cells[index].trim() === '' ? undefined : Number(cells[index]),
-  );
+  const raw = layout.featureIndexes.map((index, i) => {
+    const cell = cells[index]?.trim() ?? '';
+    if (cell === '') return undefined;
+    const parsed = cellValue(cell);
+    if ('problem' in parsed) {
+      throw new UnreadableSampleError(
+        `${id}: feature '${layout.featureNames[i]}': ${parsed.problem}`,
+      );
+    }
+    return parsed.value;
+  });
   return { features: toFeatures(raw, id, spec, layout.featureNames), label };
 }
 
@@ -139,12 +148,12 @@ function toFeatures(
   }
   const out = new Float32Array(spec.size);
   for (let i = 0; i < raw.length; i++) {
-    const value = raw[i];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    const problem = featureProblem(raw[i]);
+    if (problem !== undefined) {
       const name = names ? `'${names[i]}'` : `#${i}`;
-      throw new UnreadableSampleError(`${id}: feature ${name} is not a finite number`);
+      throw new UnreadableSampleError(`${id}: feature ${name} is ${problem}`);
     }
-    out[i] = value;
+    out[i] = raw[i] as number;
   }
   return out;
 }

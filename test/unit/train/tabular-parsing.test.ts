@@ -37,7 +37,7 @@ describe('parseJsonlRecord', () => {
     // given a string feature / when parsed / then the feature is named
     expect(() =>
       parseJsonlRecord('{"height":"x","width":1,"label":"a"}', 'f#2', named, 'label'),
-    ).toThrow(new UnreadableSampleError("f#2: feature 'height' is not a finite number"));
+    ).toThrow(new UnreadableSampleError('f#2: feature \'height\' is "x", not a number'));
   });
 
   it('rejects invalid JSON as unreadable', () => {
@@ -71,12 +71,33 @@ describe('CSV records', () => {
     // given an empty cell / when parsed / then it is unreadable, naming the column
     const layout = csvLayout('a,b,label', 'f.csv', unnamed, 'label');
     expect(() => parseCsvRecord(',2,x', 'f.csv#3', layout, unnamed, 'label')).toThrow(
-      "f.csv#3: feature 'a' is not a finite number",
+      "f.csv#3: feature 'a' is missing",
     );
   });
 
   it('splits quoted cells with commas and escaped quotes', () => {
     // given a quoted cell / when split / then quotes are removed and commas kept
     expect(splitCsvLine('1,"a, ""b""",2\r')).toEqual(['1', 'a, "b"', '2']);
+  });
+});
+
+describe('hostile training features', () => {
+  it('rejects a hexadecimal CSV cell, which is not a decimal number', () => {
+    // given 0x10 in column a / when parsed / then the cell is named as not decimal
+    const layout = csvLayout('a,b,label', 'f.csv', unnamed, 'label');
+    expect(() => parseCsvRecord('0x10,2,x', 'f.csv#3', layout, unnamed, 'label')).toThrow(
+      new UnreadableSampleError("f.csv#3: feature 'a': '0x10' is not a decimal number"),
+    );
+  });
+
+  it('rejects an overflowing JSONL feature naming the overflow', () => {
+    // given 1e999 / when parsed / then the error says it overflows
+    expect(() =>
+      parseJsonlRecord('{"height":1e999,"width":1,"label":"a"}', 'f#2', named, 'label'),
+    ).toThrow(
+      new UnreadableSampleError(
+        "f#2: feature 'height' is a number too large for a 64-bit float (it overflows to Infinity)",
+      ),
+    );
   });
 });

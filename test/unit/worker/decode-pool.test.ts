@@ -33,6 +33,34 @@ describe('decodePool', () => {
     }
   });
 
+  it('turns a JSONL record nested 100,000 deep into one error record on a decode thread', async () => {
+    // given a pool and a JSONL object whose first record holds a feature nested 100,000 deep
+    const pool = decodePool(1);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const text = `[${deep}, 1]\n[1, 2]\n`;
+    try {
+      // when it is decoded on the thread
+      const { records } = await pool.decode({
+        key: 'deep.jsonl',
+        bytes: new TextEncoder().encode(text),
+        spec: { kind: 'features', size: 2 },
+        limits,
+      });
+
+      // then that record is one failure and the next one is scored
+      expect(records.failures).toEqual([
+        {
+          offset: 0,
+          code: 'BAD_SHAPE',
+          reason: 'feature 0 is an array of 1 element, not a number',
+        },
+      ]);
+      expect(records.samples.map((sample) => sample.offset)).toEqual([1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects the request, naming the thread, when decoding throws unexpectedly', async () => {
     // given a pool and a request whose input spec is not an object (a programming error)
     const pool = decodePool(1);

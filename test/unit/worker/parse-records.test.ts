@@ -49,7 +49,7 @@ describe('parseRecords: JSON', () => {
     expect(parsed.failures[0]).toEqual({
       offset: 0,
       code: 'BAD_SHAPE',
-      reason: 'feature 1 is "x", not a finite number',
+      reason: 'feature 1 is "x", not a number',
     });
   });
 
@@ -115,7 +115,7 @@ describe('parseRecords: CSV', () => {
     // given a word in column b
     const parsed = parseRecords('csv', 'a,b,c\n1,two,3\n', spec);
     // then
-    expect(parsed.failures[0].reason).toBe("row 1, column 'b': 'two' is not a number");
+    expect(parsed.failures[0].reason).toBe("row 1, column 'b': 'two' is not a decimal number");
   });
 
   it('throws BAD_SHAPE when the header lacks a named feature', () => {
@@ -123,4 +123,95 @@ describe('parseRecords: CSV', () => {
     // when / then
     expect(() => parseRecords('csv', 'a,b\n1,2\n', spec)).toThrow('CSV header lacks features: c');
   });
+});
+
+describe('parseRecords: hostile values', () => {
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const pair = { kind: 'features' as const, size: 2 };
+
+  it.each([
+    ['a JSON list', 'json', `[[${deep}, 1], [1, 2]]`],
+    ['JSONL', 'jsonl', `[${deep}, 1]\n[1, 2]\n`],
+  ] as const)(
+    'fails a feature nested 100,000 deep in %s as one error record and keeps the others',
+    (_, format, text) => {
+      // given a record whose first feature is an array nested 100,000 deep
+      // when it is parsed
+      const parsed = parseRecords(format, text, pair);
+      // then that record alone fails, its reason naming the feature and what it is
+      expect(values(parsed)).toEqual([[1, [1, 2]]]);
+      expect(parsed.failures).toEqual([
+        {
+          offset: 0,
+          code: 'BAD_SHAPE',
+          reason: 'feature 0 is an array of 1 element, not a number',
+        },
+      ]);
+    },
+  );
+
+  it('names a 20 MB string feature by its start and length, not its whole text', () => {
+    // given a record whose feature is a 20 MB string
+    const huge = 'x'.repeat(20 * 1024 ** 2);
+    // when it is parsed
+    const parsed = parseRecords('json', JSON.stringify({ a: 1, b: huge, c: 3 }), spec);
+    // then the reason is short and says which feature and what it holds
+    expect(parsed.failures[0].reason).toBe(
+      `feature 'b' is a string of 20971520 characters starting "${'x'.repeat(32)}", not a number`,
+    );
+  });
+
+  it('fails a number that overflows a 64-bit float (1e999) naming the feature and the overflow', () => {
+    // given 1e999, which JSON.parse turns into Infinity
+    const parsed = parseRecords('json', '{"a": 1, "b": 1e999, "c": 3}', spec);
+    // then the reason says it overflows rather than calling it null
+    expect(parsed.failures[0].reason).toBe(
+      "feature 'b' is a number too large for a 64-bit float (it overflows to Infinity)",
+    );
+  });
+
+  it('fails a number beyond the float32 range of the model input', () => {
+    // given 1e39, finite as a double but Infinity as the model's float32 input
+    const parsed = parseRecords('jsonl', '[1, -1e39, 3]\n', unnamed);
+    // then the reason names the value and the range
+    expect(parsed.failures[0].reason).toBe(
+      'feature 1 is -1e+39, outside the float32 range of the model input (±3.4028234663852886e+38)',
+    );
+  });
+
+  it('fails an overflowing CSV cell naming its text', () => {
+    // given 1e999 in column b
+    const parsed = parseRecords('csv', 'a,b,c\n1,1e999,3\n', spec);
+    // then the reason quotes the cell and says it overflows
+    expect(parsed.failures[0].reason).toBe(
+      "row 1, column 'b': '1e999' is a number too large for a 64-bit float (it overflows to Infinity)",
+    );
+  });
+
+  it.each(['0x10', '0b1', '0o7', '-0x10', '1_000', 'Infinity', '.'])(
+    'fails the CSV cell %s, which is not a decimal number',
+    (cell) => {
+      // given a row whose cell in column b is not written in decimal
+      const parsed = parseRecords('csv', `a,b,c\n1,${cell},3\n`, spec);
+      // then the row fails naming the cell
+      expect(parsed.records).toEqual([]);
+      expect(parsed.failures).toEqual([
+        {
+          offset: 1,
+          code: 'BAD_ROW',
+          reason: `row 1, column 'b': '${cell}' is not a decimal number`,
+        },
+      ]);
+    },
+  );
+
+  it.each(['1', '-2.5', '+3', '.5', '5.', '1e3', '-1.5E-3'])(
+    'reads the decimal CSV cell %s',
+    (cell) => {
+      // given a headerless row with a decimal cell / when parsed / then it is its value
+      expect(values(parseRecords('csv', `1,${cell},3\n`, unnamed))).toEqual([
+        [0, [1, Math.fround(Number(cell)), 3]],
+      ]);
+    },
+  );
 });

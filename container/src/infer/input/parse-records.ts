@@ -1,7 +1,9 @@
 import type { ErrorCode } from '../../../../lib/contracts/records';
 import type { InputSpec } from '../../../../lib/contracts/registry';
 import { RecordError } from '../errors';
+import { describeValue, quoteText } from './describe-value';
 import type { RecordsFormat } from './detect-format';
+import { cellValue, featureProblem } from './feature-value';
 
 export type FeaturesSpec = Extract<InputSpec, { kind: 'features' }>;
 
@@ -24,18 +26,20 @@ export interface ParsedRecords {
   readonly skipped: number;
 }
 
-function fromArray(values: readonly unknown[], spec: FeaturesSpec): Float32Array {
+function fromArray(
+  values: readonly unknown[],
+  spec: FeaturesSpec,
+  names?: readonly string[],
+): Float32Array {
   if (values.length !== spec.size) {
     throw new RecordError('BAD_SHAPE', `expected ${spec.size} features, got ${values.length}`);
   }
   return Float32Array.from(values, (value, i) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new RecordError(
-        'BAD_SHAPE',
-        `feature ${i} is ${JSON.stringify(value)}, not a finite number`,
-      );
+    const problem = featureProblem(value);
+    if (problem !== undefined) {
+      throw new RecordError('BAD_SHAPE', `feature ${names ? `'${names[i]}'` : i} is ${problem}`);
     }
-    return value;
+    return value as number;
   });
 }
 
@@ -53,6 +57,7 @@ function fromObject(value: Record<string, unknown>, spec: FeaturesSpec): Float32
   return fromArray(
     spec.names.map((name) => value[name]),
     spec,
+    spec.names,
   );
 }
 
@@ -64,7 +69,7 @@ export function featuresFromJson(value: unknown, spec: FeaturesSpec): Float32Arr
   }
   throw new RecordError(
     'BAD_SHAPE',
-    `record is ${JSON.stringify(value)}, expected an array of numbers or an object`,
+    `record is ${describeValue(value)}, expected an array of numbers or an object`,
   );
 }
 
@@ -142,7 +147,7 @@ function csvCells(line: string): string[] {
 }
 
 function isNumeric(cell: string): boolean {
-  return cell.length > 0 && Number.isFinite(Number(cell));
+  return 'value' in cellValue(cell);
 }
 
 /** Which CSV column feeds each feature, from the header when there is one. */
@@ -191,13 +196,14 @@ function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
           );
         }
         return Float32Array.from(columns, (column) => {
-          if (!isNumeric(cells[column])) {
+          const cell = cellValue(cells[column]);
+          if ('problem' in cell) {
             throw new RecordError(
               'BAD_ROW',
-              `row ${offset}, column '${names[column]}': '${cells[column]}' is not a number`,
+              `row ${offset}, column ${quoteText(names[column], "'")}: ${cell.problem}`,
             );
           }
-          return Number(cells[column]);
+          return cell.value;
         });
       },
       out,
