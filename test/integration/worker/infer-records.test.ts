@@ -67,7 +67,7 @@ describe('worker infer on JSON, JSONL and CSV records', () => {
       outputs.errors.map((e) => [`${e.source.key}@${e.source.offset}`, e.code, e.reason]),
     ).toEqual([
       ['in/a.jsonl@3', 'BAD_SHAPE', 'expected 3 features, got 2'],
-      ['in/b.csv@2', 'BAD_ROW', "row 2, column 'height': 'oops' is not a number"],
+      ['in/b.csv@2', 'BAD_ROW', "row 2, column 'height': 'oops' is not a decimal number"],
     ]);
     expect(outputs.summary.counts).toEqual({ ok: 6, failed: 2, skipped: 1 });
   });
