@@ -7,6 +7,7 @@ import {
   pngOf,
   truncatedPng,
 } from '../../helpers/worker-image-fixtures';
+import { pngBomb } from '../../helpers/png-encoder';
 
 const limits = { maxPixels: 10_000 };
 
@@ -73,5 +74,53 @@ describe('decodeImage', () => {
     ]);
     // when decoded / then
     expect(codeOf(() => decodeImage('jpeg', bytes, limits))).toBe('DECODE_FAILED');
+  });
+});
+
+describe('decodeImage: memory bounded by the header', () => {
+  const pixels = { maxPixels: 40_000_000 };
+
+  /** Start-of-frame index of a JPEG written by jpeg-js (after its JFIF and tables). */
+  const sofAt = (bytes: Buffer) => bytes.indexOf(Buffer.from([0xff, 0xc0]));
+
+  it('fails an interlaced PNG whose data inflates past what its header allows', () => {
+    // given an interlaced 100x100 gray PNG whose image data inflates to 20 MB
+    const bomb = pngBomb(
+      { width: 100, height: 100, bitDepth: 8, colorType: 0, interlace: 1 },
+      20_000_000,
+    );
+    // when decoded / then it fails naming the size the header allows
+    const decode = () => decodeImage('png', bomb, pixels);
+    expect(codeOf(decode)).toBe('DECODE_FAILED');
+    expect(decode).toThrow(/^PNG corrupt: image data does not inflate to 10188 bytes/);
+  });
+
+  it('fails a JPEG whose frame declares more components than jpeg-js turns into pixels', () => {
+    // given a 28x28 JPEG whose frame header claims 200 components
+    const bytes = Buffer.from(jpegOf(mnistDigit(1, 0), 28, 28));
+    bytes[sofAt(bytes) + 9] = 200;
+    // when decoded / then the count is named
+    expect(() => decodeImage('jpeg', bytes, pixels)).toThrow(
+      'JPEG corrupt: frame declares 200 components, expected 1 to 4',
+    );
+  });
+
+  it('fails a JPEG that allocates beyond what its first frame header implies', () => {
+    // given a 28x28 JPEG with a second frame header claiming 4000x4000 inserted after the first
+    const bytes = Buffer.from(jpegOf(mnistDigit(1, 0), 28, 28));
+    const at = sofAt(bytes);
+    const length = bytes.readUInt16BE(at + 2);
+    const second = Buffer.from(bytes.subarray(at, at + 2 + length));
+    second.writeUInt16BE(4000, 5);
+    second.writeUInt16BE(4000, 7);
+    const twoFrames = Buffer.concat([
+      bytes.subarray(0, at + 2 + length),
+      second,
+      bytes.subarray(at + 2 + length),
+    ]);
+    // when decoded / then jpeg-js stops at the memory the first header allows
+    const decode = () => decodeImage('jpeg', twoFrames, pixels);
+    expect(codeOf(decode)).toBe('DECODE_FAILED');
+    expect(decode).toThrow(/maxMemoryUsageInMB limit exceeded/);
   });
 });

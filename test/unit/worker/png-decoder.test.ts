@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodePng } from '../../../container/src/infer/input/png-decoder';
+import { encodePngFile, ihdr, PNG_CHANNELS, pngBomb } from '../../helpers/png-encoder';
 import { digitPng } from '../../helpers/train-digits';
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
@@ -102,8 +103,8 @@ describe('decodePng', () => {
       const image = decodePng(bytes);
 
       // then the RGBA pixels are pngjs's, byte for byte
-      expect(image && [image.width, image.height]).toEqual([width, height]);
-      expect(Array.from(image!.data)).toEqual(pngjsRgba(bytes));
+      expect([image.width, image.height]).toEqual([width, height]);
+      expect(Array.from(image.data)).toEqual(pngjsRgba(bytes));
     },
   );
 
@@ -111,15 +112,74 @@ describe('decodePng', () => {
     // given 50 MNIST digits encoded by pngjs
     const pngs = Array.from({ length: 50 }, (_, i) => digitPng(i % 10, i));
     // when decoded / then each equals pngjs's own decode
-    for (const png of pngs) expect(Array.from(decodePng(png)!.data)).toEqual(pngjsRgba(png));
+    for (const png of pngs) expect(Array.from(decodePng(png).data)).toEqual(pngjsRgba(png));
   });
 
-  it('leaves 16-bit images to pngjs', () => {
-    // given a 16-bit PNG
-    const png = new PNG({ width: 2, height: 2, bitDepth: 16 });
-    const bytes = PNG.sync.write(png, { bitDepth: 16 });
-    // when decoded / then the fast path declines it
-    expect(decodePng(bytes)).toBeUndefined();
+  const variants = [0, 2, 3, 4, 6].flatMap((colorType) =>
+    ({ 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] })[
+      colorType
+    ]!.flatMap((bitDepth) => [0, 1].map((interlace) => ({ colorType, bitDepth, interlace }))),
+  );
+
+  it.each(variants)(
+    'decodes colour type $colorType at $bitDepth bits, interlace $interlace, as pngjs does',
+    ({ colorType, bitDepth, interlace }) => {
+      // given a 13x11 image (every Adam7 pass non-empty) of random samples
+      const header = { width: 13, height: 11, bitDepth, colorType, interlace };
+      const count = 13 * 11 * PNG_CHANNELS[colorType];
+      const below = colorType === 3 ? Math.min(6, 2 ** bitDepth) : 2 ** Math.min(bitDepth, 8);
+      const scale = bitDepth === 16 ? 257 : 1;
+      const samples = Array.from(
+        randomBytes(count, 7 * bitDepth + colorType, below),
+        (v) => v * scale,
+      );
+      const extra = colorType === 3 ? [palette, paletteAlpha] : [];
+      const bytes = encodePngFile(header, samples, extra);
+
+      // when decoded
+      const image = decodePng(bytes);
+
+      // then the RGBA pixels are pngjs's, byte for byte
+      expect([image.width, image.height]).toEqual([13, 11]);
+      expect(Array.from(image.data)).toEqual(pngjsRgba(bytes));
+    },
+  );
+
+  it.each([
+    ['interlaced, 8-bit', { bitDepth: 8, interlace: 1 }],
+    ['16-bit', { bitDepth: 16, interlace: 0 }],
+    ['interlaced, 16-bit', { bitDepth: 16, interlace: 1 }],
+    ['2-bit', { bitDepth: 2, interlace: 0 }],
+  ])('stops inflating a %s image at the size its header allows', (_, variant) => {
+    // given a 2x2 grayscale header whose image data inflates to 1 MB
+    const bomb = pngBomb({ width: 2, height: 2, colorType: 0, ...variant }, 1_000_000);
+    // when decoded / then it fails naming the size the header allows, before pngjs inflates it
+    expect(() => decodePng(bomb)).toThrow(/^image data does not inflate to \d+ bytes/);
+  });
+
+  it('rejects an IHDR that is not the first chunk or comes twice', () => {
+    // given a 1x1 image with a second IHDR claiming 60000x60000
+    const good = encodePngFile(
+      { width: 1, height: 1, bitDepth: 8, colorType: 0, interlace: 0 },
+      [0],
+    );
+    const second = ihdr({ width: 60_000, height: 60_000, bitDepth: 8, colorType: 0, interlace: 0 });
+    const twice = Buffer.concat([good.subarray(0, 33), second, good.subarray(33)]);
+    // when decoded / then the second header is named
+    expect(() => decodePng(twice)).toThrow(
+      'IHDR chunk at byte 33: IHDR must be the first chunk, and only once',
+    );
+  });
+
+  it.each([
+    [{ colorType: 1, bitDepth: 8 }, 'IHDR colour type 1 does not exist'],
+    [{ colorType: 2, bitDepth: 4 }, 'IHDR bit depth 4 is not allowed for colour type 2'],
+    [{ colorType: 0, bitDepth: 8, interlace: 2 }, 'IHDR interlace method 2 does not exist'],
+  ])('rejects a header outside the specification: %o', (fields, message) => {
+    // given a header with an impossible field
+    const bytes = pngBomb({ width: 1, height: 1, interlace: 0, ...fields }, 2);
+    // when decoded / then the field is named
+    expect(() => decodePng(bytes)).toThrow(message);
   });
 
   it('names what is wrong with a corrupt file', () => {

@@ -1,8 +1,9 @@
 import * as jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { RecordError } from '../errors';
 import type { ImageFormat } from './detect-format';
 import { imageDimensions } from './image-dimensions';
+import { jpegBudgetBytes } from './jpeg-budget';
+import { jpegFrame } from './jpeg-frame';
 import { decodePng } from './png-decoder';
 
 /** Decoded pixels, always RGBA, 8 bits per channel, row-major. */
@@ -17,17 +18,28 @@ export interface DecodeLimits {
   readonly maxPixels: number;
 }
 
-function decodeRgba(format: ImageFormat, bytes: Uint8Array): RgbaImage {
-  if (format === 'png') {
-    const fast = decodePng(bytes);
-    if (fast) return fast;
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, data: png.data };
-  }
-  const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+const MIB = 1024 * 1024;
+
+function decodeJpeg(bytes: Uint8Array, limits: DecodeLimits): RgbaImage {
+  const frame = jpegFrame(bytes);
+  const image = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxResolutionInMP: limits.maxPixels / 1e6,
+    maxMemoryUsageInMB: jpegBudgetBytes(frame, bytes.length) / MIB,
+  });
   return { width: image.width, height: image.height, data: image.data };
 }
 
+function decodeRgba(format: ImageFormat, bytes: Uint8Array, limits: DecodeLimits): RgbaImage {
+  return format === 'png' ? decodePng(bytes) : decodeJpeg(bytes, limits);
+}
+
+/**
+ * Decodes an image whose header is within the pixel limit. Memory is bounded by the header
+ * too: PNG data inflates at most to the size the header needs, and jpeg-js may allocate only
+ * what the frame header implies (docs/container.md, Memory).
+ */
 export function decodeImage(
   format: ImageFormat,
   bytes: Uint8Array,
@@ -47,8 +59,9 @@ export function decodeImage(
     );
   }
   try {
-    return decodeRgba(format, bytes);
+    return decodeRgba(format, bytes, limits);
   } catch (error) {
+    if (error instanceof RecordError) throw error;
     throw new RecordError(
       'DECODE_FAILED',
       `${format.toUpperCase()} corrupt: ${(error as Error).message}`,

@@ -1,8 +1,29 @@
 import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import type { RgbaImage } from './decode-image';
 
-/** Bytes per pixel for each 8-bit colour type: gray, RGB, palette, gray+alpha, RGBA. */
+/** Samples per pixel for each colour type: gray, RGB, palette, gray+alpha, RGBA. */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Bit depths the PNG specification allows for each colour type (section 11.2.2). */
+const BIT_DEPTHS: Readonly<Record<number, readonly number[]>> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+
+/** Adam7 passes: first column and row, then column and row steps (PNG specification 8.2). */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -54,6 +75,10 @@ function readChunks(bytes: Uint8Array): Chunks {
       throw new Error(`${type} chunk at byte ${at} fails its CRC check`);
     }
     const body = bytes.subarray(at + 8, end);
+    // The header must come first and once: the pixel limit was checked on the first one.
+    if ((type === 'IHDR') !== (at === 8)) {
+      throw new Error(`${type} chunk at byte ${at}: IHDR must be the first chunk, and only once`);
+    }
     if (type === 'IHDR') {
       if (body.length !== 13) throw new Error(`IHDR chunk is ${body.length} bytes, not 13`);
       const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
@@ -172,34 +197,76 @@ function toRgba(pixels: Uint8Array, chunks: Chunks): Uint8Array {
   return rgba;
 }
 
-/**
- * Decodes 8-bit, non-interlaced PNGs (what cameras, scanners and ML pipelines write) straight
- * from the chunks with zlib: ~4x faster than pngjs, whose stream machinery dominated the
- * decode of small images (docs/benchmarks.md, Peers). Returns undefined for 16-bit, sub-byte
- * and interlaced images, which pngjs decodes instead. Throws, naming the problem, for corrupt
- * files: bad CRC, truncation, missing IEND, short image data, unknown filters.
- */
-export function decodePng(bytes: Uint8Array): RgbaImage | undefined {
-  const chunks = readChunks(bytes);
-  const { width, height, bitDepth, colorType, interlace } = chunks.header;
-  const bpp = CHANNELS[colorType];
-  if (bitDepth !== 8 || interlace !== 0 || bpp === undefined) return undefined;
+/** Bytes the image data inflates to, with the filter byte of each row of each pass. */
+function inflatedSize({ width, height, bitDepth, colorType, interlace }: Header): number {
+  const rowBytes = (columns: number) => Math.ceil((columns * CHANNELS[colorType] * bitDepth) / 8);
+  if (interlace === 0) return height * (rowBytes(width) + 1);
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7) {
+    const columns = Math.ceil((width - x0) / dx);
+    const rows = Math.ceil((height - y0) / dy);
+    if (columns > 0 && rows > 0) total += rows * (rowBytes(columns) + 1);
+  }
+  return total;
+}
+
+function checkHeader(header: Header): void {
+  const { bitDepth, colorType, interlace } = header;
+  const depths = BIT_DEPTHS[colorType];
+  if (depths === undefined) throw new Error(`IHDR colour type ${colorType} does not exist`);
+  if (!depths.includes(bitDepth)) {
+    throw new Error(`IHDR bit depth ${bitDepth} is not allowed for colour type ${colorType}`);
+  }
+  if (interlace !== 0 && interlace !== 1) {
+    throw new Error(`IHDR interlace method ${interlace} does not exist`);
+  }
+}
+
+/** The image data inflated, stopping at the size the header allows: a few bytes of deflate can claim gigabytes. */
+function inflateBounded(chunks: Chunks): Buffer {
   if (chunks.data.length === 0) throw new Error('no IDAT chunk');
-  const expected = height * (width * bpp + 1);
-  let raw: Uint8Array;
+  const { width, height } = chunks.header;
+  const expected = inflatedSize(chunks.header);
+  let raw: Buffer;
   try {
-    // Bounded: a few bytes of deflate can claim gigabytes.
     raw = inflateSync(Buffer.concat(chunks.data), { maxOutputLength: expected });
   } catch (error) {
     throw new Error(
       `image data does not inflate to ${expected} bytes (${(error as Error).message})`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   if (raw.length < expected) {
     throw new Error(`image data holds ${raw.length} bytes, ${width}x${height} needs ${expected}`);
   }
-  return { width, height, data: toRgba(unfilter(raw, width, height, bpp), chunks) };
+  return raw;
+}
+
+/**
+ * Decodes a PNG of any colour type, bit depth and interlacing to RGBA, with its memory bounded
+ * by the header: the image data is inflated at most to the size the header's width, height,
+ * depth and interlacing need, and anything longer fails. 8-bit non-interlaced images (what
+ * cameras, scanners and ML pipelines write) are decoded here from the chunks: ~4x faster than
+ * pngjs, whose stream machinery dominated the decode of small images (docs/benchmarks.md,
+ * Peers). 16-bit, sub-byte and interlaced images go to pngjs only once their data is known to
+ * inflate within that size: pngjs inflates interlaced data with no bound of its own. Throws,
+ * naming the problem, for corrupt files: bad CRC, truncation, missing IEND, a header out of
+ * place or not in the specification, short or overlong image data, unknown filters.
+ */
+export function decodePng(bytes: Uint8Array): RgbaImage {
+  const chunks = readChunks(bytes);
+  checkHeader(chunks.header);
+  const { width, height, bitDepth, colorType, interlace } = chunks.header;
+  if (bitDepth === 8 && interlace === 0) {
+    const raw = inflateBounded(chunks);
+    return {
+      width,
+      height,
+      data: toRgba(unfilter(raw, width, height, CHANNELS[colorType]), chunks),
+    };
+  }
+  // Inflated here only to check the size, since pngjs inflates again; it is garbage at once.
+  inflateBounded(chunks);
+  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return { width: png.width, height: png.height, data: png.data };
 }
