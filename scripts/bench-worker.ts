@@ -119,6 +119,7 @@ async function shardRate(
         concurrency: CONCURRENCY,
         prefetch: 256,
         decodeThreads: DECODE_THREADS,
+        decodeTimeoutSeconds: 60,
         topK: 3,
         maxErrorFraction: 0,
         maxObjectBytes: 100 * 1024 * 1024,

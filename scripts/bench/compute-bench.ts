@@ -66,7 +66,8 @@ export async function runComputeBench(
   const backend = await selectBackend('infer', log, { ...process.env, TFJS_BACKEND: '' });
   const bench = await registerBenchModel(s3, bucket);
   const decodeThreads = Math.max(0, availableParallelism() - 1);
-  const decoder: Decoder = decodeThreads > 0 ? decodePool(decodeThreads) : inlineDecoder();
+  const decoder: Decoder =
+    decodeThreads > 0 ? decodePool(decodeThreads, { timeoutMs: 60_000 }) : inlineDecoder();
   try {
     const { metadata } = bench.resolved;
     const { pngs, inputs } = benchInputs(INPUT_POOL, metadata.input);

@@ -17,6 +17,8 @@ export interface InferOptions {
   readonly prefetch: number;
   /** Worker threads decoding images and records; 0 decodes on the main thread. */
   readonly decodeThreads: number;
+  /** Longest decode of one object on a decode thread; past it the object fails. */
+  readonly decodeTimeoutSeconds: number;
   readonly topK: number;
   /** Largest failed fraction of a shard's records that still lets the shard succeed. */
   readonly maxErrorFraction: number;
@@ -65,6 +67,13 @@ const KNOBS: Readonly<Record<NumericOption, Knob>> = {
     fallback: Math.max(0, availableParallelism() - 1),
     integer: true,
     min: 0,
+  },
+  decodeTimeoutSeconds: {
+    flag: '--decode-timeout-seconds',
+    env: 'WORKER_DECODE_TIMEOUT_SECONDS',
+    fallback: 60,
+    integer: false,
+    min: 0.001,
   },
   topK: { flag: '--top-k', env: 'WORKER_TOP_K', fallback: 3, integer: true, min: 1 },
   maxErrorFraction: {

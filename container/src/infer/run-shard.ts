@@ -25,6 +25,7 @@ export type ShardOptions = Pick<
   | 'concurrency'
   | 'prefetch'
   | 'decodeThreads'
+  | 'decodeTimeoutSeconds'
   | 'topK'
   | 'maxErrorFraction'
   | 'maxObjectBytes'

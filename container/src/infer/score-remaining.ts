@@ -106,7 +106,10 @@ export async function scoreRemaining(
   // Items before the first unscored record are complete: a part may end there.
   const completeThrough = () => (pending.length > 0 ? pending[0].itemIndex : decodedThrough);
 
-  const decoder = options.decodeThreads > 0 ? decodePool(options.decodeThreads) : inlineDecoder();
+  const decoder =
+    options.decodeThreads > 0
+      ? decodePool(options.decodeThreads, { timeoutMs: options.decodeTimeoutSeconds * 1000 })
+      : inlineDecoder();
   const limits = { maxPixels: options.maxImagePixels };
   // Download and decode together, ahead of the model: decoding runs as objects arrive.
   const fetchRecords = async (entry: { itemIndex: number; item: ManifestItem }) => {

@@ -1,5 +1,6 @@
 import { decodePool } from '../../../container/src/infer/input/decode-pool';
 import { decodeNow } from '../../../container/src/infer/input/decoder';
+import { pngBomb } from '../../helpers/png-encoder';
 import { mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
 import { DIGITS_INPUT } from '../../helpers/worker-model-fixture';
 
@@ -10,7 +11,7 @@ const limits = { maxPixels: 1_000_000 };
 describe('decodePool', () => {
   it('decodes on threads exactly as on the main thread, failures included', async () => {
     // given a pool of two threads and a mix of good and corrupt PNGs
-    const pool = decodePool(2);
+    const pool = decodePool(2, { timeoutMs: 30_000 });
     const objects = [
       ...Array.from({ length: 6 }, (_, i) => ({
         key: `d${i}.png`,
@@ -35,7 +36,7 @@ describe('decodePool', () => {
 
   it('turns a JSONL record nested 100,000 deep into one error record on a decode thread', async () => {
     // given a pool and a JSONL object whose first record holds a feature nested 100,000 deep
-    const pool = decodePool(1);
+    const pool = decodePool(1, { timeoutMs: 30_000 });
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const text = `[${deep}, 1]\n[1, 2]\n`;
     try {
@@ -61,9 +62,53 @@ describe('decodePool', () => {
     }
   });
 
+  it('fails each object whose decode outlasts the deadline as one DECODE_FAILED record, on a fresh thread each', async () => {
+    // given a one-thread pool with a 1 ms deadline, and two valid 4000x4000 PNGs (16 MP each),
+    // the second queued behind the first
+    const pool = decodePool(1, { timeoutMs: 1 });
+    const big = pngBomb(
+      { width: 4000, height: 4000, bitDepth: 8, colorType: 0, interlace: 0 },
+      4000 * 4001,
+    );
+    const spec = {
+      kind: 'image',
+      width: 28,
+      height: 28,
+      channels: 1,
+      scale: 1,
+      offset: 0,
+    } as const;
+    try {
+      // when both are decoded
+      const decoded = await Promise.all(
+        ['a.png', 'b.png'].map((key) =>
+          pool.decode({ key, bytes: big, spec, limits: { maxPixels: 20_000_000 } }),
+        ),
+      );
+
+      // then each is stopped at the deadline and becomes one failure record; the second was
+      // handed to the thread started after the first was stopped
+      expect(decoded.map((d) => d.records)).toEqual(
+        ['a', 'b'].map(() => ({
+          samples: [],
+          failures: [
+            {
+              offset: 0,
+              code: 'DECODE_FAILED',
+              reason: 'decoding took longer than 0.001 s and was stopped',
+            },
+          ],
+          skipped: 0,
+        })),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects the request, naming the thread, when decoding throws unexpectedly', async () => {
     // given a pool and a request whose input spec is not an object (a programming error)
-    const pool = decodePool(1);
+    const pool = decodePool(1, { timeoutMs: 30_000 });
     try {
       // when decoded
       const decode = pool.decode({

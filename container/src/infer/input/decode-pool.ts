@@ -3,14 +3,28 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Decoded, DecodeRequest, DecodeResponse, Decoder } from './decoder';
 
-interface Waiter {
+interface Pending {
+  readonly request: DecodeRequest;
   resolve(decoded: Decoded): void;
   reject(error: Error): void;
 }
 
 interface Thread {
-  readonly worker: Worker;
-  readonly waiting: Map<number, Waiter>;
+  worker: Worker;
+  /** Requests posted to this thread, in order: a thread decodes one at a time, the first. */
+  readonly queue: Pending[];
+  /** Loaded and decoding: the deadline of the first request runs only from then. */
+  ready: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export interface DecodePoolOptions {
+  /**
+   * Longest one object may take to decode. Past it the thread is terminated (the only way to
+   * stop synchronous decoding), the object becomes one DECODE_FAILED record, and a new thread
+   * takes the requests that were waiting behind it.
+   */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -24,47 +38,96 @@ function startWorker(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
 }
 
+function timedOut(timeoutMs: number): Decoded {
+  const reason = `decoding took longer than ${timeoutMs / 1000} s and was stopped`;
+  return {
+    records: { samples: [], failures: [{ offset: 0, code: 'DECODE_FAILED', reason }], skipped: 0 },
+    decodeMs: timeoutMs,
+  };
+}
+
 /**
  * Decodes on `threads` worker threads, so image decoding and preprocessing run on other cores
  * while the main thread feeds the model (tfjs runs model calls synchronously on the main
  * thread). Requests go to the thread with the fewest waiting; decoded samples come back by
- * transfer, without a copy.
+ * transfer, without a copy. Each decode is bounded in time by `options.timeoutMs`.
  */
-export function decodePool(threads: number): Decoder {
+export function decodePool(threads: number, options: DecodePoolOptions): Decoder {
   let nextId = 0;
   let closing = false;
-  const pool: Thread[] = Array.from({ length: threads }, (_, index) => {
-    const thread: Thread = { worker: startWorker(), waiting: new Map() };
+
+  const armTimer = (thread: Thread, index: number) => {
+    clearTimeout(thread.timer);
+    const head = thread.queue[0];
+    if (!head || !thread.ready) return;
+    thread.timer = setTimeout(() => {
+      thread.queue.shift();
+      head.resolve(timedOut(options.timeoutMs));
+      void replaceWorker(thread, index);
+    }, options.timeoutMs);
+  };
+
+  const attach = (thread: Thread, index: number) => {
+    const worker = thread.worker;
     const failAll = (error: Error) => {
-      for (const waiter of thread.waiting.values()) waiter.reject(error);
-      thread.waiting.clear();
+      if (thread.worker !== worker) return;
+      clearTimeout(thread.timer);
+      for (const pending of thread.queue.splice(0)) pending.reject(error);
     };
-    thread.worker.on('message', (response: DecodeResponse) => {
-      const waiter = thread.waiting.get(response.id);
-      thread.waiting.delete(response.id);
-      if ('error' in response)
-        waiter?.reject(new Error(`decode thread ${index}: ${response.error}`));
-      else waiter?.resolve({ records: response.records, decodeMs: response.decodeMs });
+    worker.on('message', (response: DecodeResponse) => {
+      if (thread.worker !== worker) return;
+      if ('ready' in response) {
+        thread.ready = true;
+        armTimer(thread, index);
+        return;
+      }
+      const head = thread.queue[0];
+      if (head?.request.id !== response.id) return;
+      thread.queue.shift();
+      armTimer(thread, index);
+      if ('error' in response) head.reject(new Error(`decode thread ${index}: ${response.error}`));
+      else head.resolve({ records: response.records, decodeMs: response.decodeMs });
     });
-    thread.worker.on('error', (error) =>
+    worker.on('error', (error) =>
       failAll(new Error(`decode thread ${index} failed: ${error.message}`)),
     );
-    thread.worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       if (!closing) failAll(new Error(`decode thread ${index} exited with code ${code}`));
     });
+  };
+
+  /** A new worker for the slot, given the requests the stopped one had not reached. */
+  const replaceWorker = async (thread: Thread, index: number) => {
+    const stopped = thread.worker;
+    thread.worker = startWorker();
+    thread.ready = false;
+    attach(thread, index);
+    for (const pending of thread.queue) thread.worker.postMessage(pending.request);
+    await stopped.terminate();
+  };
+
+  const pool: Thread[] = Array.from({ length: threads }, (_, index) => {
+    const thread: Thread = { worker: startWorker(), queue: [], ready: false };
+    attach(thread, index);
     return thread;
   });
   return {
-    decode: (request) => {
-      const thread = pool.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
-      const id = nextId++;
+    decode: (fields) => {
+      const index = pool.reduce(
+        (best, t, i) => (t.queue.length < pool[best].queue.length ? i : best),
+        0,
+      );
+      const thread = pool[index];
+      const request: DecodeRequest = { id: nextId++, ...fields };
       return new Promise<Decoded>((resolve, reject) => {
-        thread.waiting.set(id, { resolve, reject });
-        thread.worker.postMessage({ id, ...request } satisfies DecodeRequest);
+        thread.queue.push({ request, resolve, reject });
+        thread.worker.postMessage(request);
+        if (thread.queue.length === 1) armTimer(thread, index);
       });
     },
     close: async () => {
       closing = true;
+      for (const thread of pool) clearTimeout(thread.timer);
       await Promise.all(pool.map((thread) => thread.worker.terminate()));
     },
   };

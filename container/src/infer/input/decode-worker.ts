@@ -12,3 +12,6 @@ parentPort!.on('message', (request: DecodeRequest) => {
   const transfer = 'records' in response ? response.records.samples.map((s) => s.input.buffer) : [];
   parentPort!.postMessage(response, transfer as ArrayBuffer[]);
 });
+
+// Loaded: the pool's decode deadline starts now, not while the thread was starting.
+parentPort!.postMessage({ ready: true } satisfies DecodeResponse);

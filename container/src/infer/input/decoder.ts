@@ -12,7 +12,9 @@ export interface DecodeRequest {
 
 export type DecodeResponse =
   | { readonly id: number; readonly records: ObjectRecords; readonly decodeMs: number }
-  | { readonly id: number; readonly error: string };
+  | { readonly id: number; readonly error: string }
+  /** Sent once by a decode thread when it has loaded and takes requests. */
+  | { readonly ready: true };
 
 export interface Decoded {
   readonly records: ObjectRecords;
