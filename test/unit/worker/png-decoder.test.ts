@@ -1,28 +1,10 @@
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodePng } from '../../../container/src/infer/input/png-decoder';
-import { encodePngFile, ihdr, PNG_CHANNELS, pngBomb } from '../../helpers/png-encoder';
+import { encodePngFile, ihdr, PNG_CHANNELS, pngBomb, pngChunk } from '../../helpers/png-encoder';
 import { digitPng } from '../../helpers/train-digits';
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, body: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  out.write(type, 4, 'ascii');
-  Buffer.from(body).copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
-  return out;
-}
+const chunk = pngChunk;
 
 function predictor(filter: number, left: number, up: number, upLeft: number): number {
   if (filter === 1) return left;
@@ -45,7 +27,7 @@ function encodePng(
   filter: number,
   extra: Buffer[] = [],
 ): Buffer {
-  const bpp = CHANNELS[colorType];
+  const bpp = PNG_CHANNELS[colorType];
   const stride = width * bpp;
   const raw = new Uint8Array(height * (stride + 1));
   for (let y = 0; y < height; y++) {
@@ -94,7 +76,7 @@ describe('decodePng', () => {
     ({ colorType, filter }) => {
       // given a 7x5 image of random pixels (palette indices below 6)
       const [width, height] = [7, 5];
-      const count = width * height * CHANNELS[colorType];
+      const count = width * height * PNG_CHANNELS[colorType];
       const pixels = randomBytes(count, 31 * colorType + filter, colorType === 3 ? 6 : 256);
       const extra = colorType === 3 ? [palette, paletteAlpha] : [];
       const bytes = encodePng(width, height, colorType, pixels, filter, extra);
