@@ -1,6 +1,7 @@
 /**
  * Worker output contracts: one JSON line per scored record, one per failed record, and one
- * summary per shard. Status tooling reads these; keep them stable and versioned.
+ * summary per shard. Status tooling reads these; keep them stable and versioned
+ * (docs/contracts.md, JSON Schemas in ./schemas/).
  */
 export const RECORDS_SCHEMA_VERSION = 1;
 
@@ -29,16 +30,22 @@ export interface ResultRecord {
   readonly predictions: readonly Prediction[];
 }
 
-/** Why a record could not be scored; stable codes so status tooling can group them. */
-export type ErrorCode =
-  | 'DOWNLOAD_FAILED'
-  | 'EMPTY_OBJECT'
-  | 'TOO_LARGE'
-  | 'UNSUPPORTED_FORMAT'
-  | 'DECODE_FAILED'
-  | 'BAD_SHAPE'
-  | 'BAD_ROW'
-  | 'INFERENCE_FAILED';
+/**
+ * Why a record could not be scored; stable codes so status tooling can group them. A list at
+ * run time so the JSON Schemas (lib/contracts/schemas/) can be checked against it.
+ */
+export const ERROR_CODES = [
+  'DOWNLOAD_FAILED',
+  'EMPTY_OBJECT',
+  'TOO_LARGE',
+  'UNSUPPORTED_FORMAT',
+  'DECODE_FAILED',
+  'BAD_SHAPE',
+  'BAD_ROW',
+  'INFERENCE_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Longest reason of an error record, in UTF-8 bytes: enough to name the problem and where it

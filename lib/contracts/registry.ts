@@ -1,12 +1,14 @@
 /**
  * Model registry contract on S3 (keys in ./keys.ts, `modelKeys`):
  *   models/<name>/versions/<version>/model.json, weights.bin   tfjs artifacts (layers or graph)
+ *   models/<name>/versions/<version>/training-data.jsonl      TrainingDataEntry, one per line
  *   models/<name>/versions/<version>/metadata.json            ModelMetadata, written last
  *   models/<name>/champion.json                               ChampionPointer
  *   models/<name>/history/<iso-time>-<event>.json             PromotionEvent, one object each
  * Versions are immutable: every file of a version is written once (conditional create, enforced
  * by the model bucket's policy), and metadata.json records the SHA-256 of each model file, which
  * the worker checks before it scores with the version.
+ * Formats, versioning rules and JSON Schemas: docs/contracts.md, ./schemas/.
  */
 export const REGISTRY_SCHEMA_VERSION = 1;
 
@@ -59,6 +61,20 @@ export interface ModelMetadata {
    * before hashes were recorded, which the worker refuses to score with (docs/operations.md).
    */
   readonly sha256?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One object a training run read, as listed. schemaVersion is absent in listings written before
+ * it was added; those are the same format, so readers take a missing one as 1.
+ */
+export interface TrainingDataEntry {
+  readonly schemaVersion?: typeof REGISTRY_SCHEMA_VERSION;
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+  readonly kind: 'image' | 'jsonl' | 'csv';
+  /** An image's label folder; absent for records, whose labels are inside the file. */
+  readonly label?: string;
 }
 
 export interface ChampionPointer {

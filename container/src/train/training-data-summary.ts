@@ -1,3 +1,4 @@
+import { REGISTRY_SCHEMA_VERSION, TrainingDataEntry } from '../../../lib/contracts/registry';
 import type { DataObject } from './data-objects';
 import type { Sample } from './sample';
 
@@ -15,8 +16,9 @@ export async function* countLabels(
 }
 
 /** One line of the version's training-data.jsonl: what object was used, as listed. */
-export function objectListEntry(object: DataObject): Record<string, unknown> {
+export function objectListEntry(object: DataObject): TrainingDataEntry {
   return {
+    schemaVersion: REGISTRY_SCHEMA_VERSION,
     key: object.key,
     size: object.size,
     ...(object.etag ? { etag: object.etag } : {}),

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BACKENDS } from '../../../container/src/backend/choose-backend';
+import { MANIFEST_SCHEMA_VERSION } from '../../../lib/contracts/manifest';
+import { ERROR_CODES, RECORDS_SCHEMA_VERSION } from '../../../lib/contracts/records';
+import { REGISTRY_SCHEMA_VERSION } from '../../../lib/contracts/registry';
+import {
+  Contract,
+  CONTRACTS,
+  contractViolations,
+  JsonSchema,
+  schemaFiles,
+} from '../../helpers/contract-schemas';
+
+/** The fields of each TypeScript contract type that are not optional, in schema order. */
+const REQUIRED: Record<Contract, readonly string[]> = {
+  manifest: ['schemaVersion', 'batchId', 'createdAt', 'model', 'shardSize', 'shardCount', 'items'],
+  'result-record': [
+    'schemaVersion',
+    'recordId',
+    'batchId',
+    'shard',
+    'source',
+    'model',
+    'predictions',
+  ],
+  'error-record': ['schemaVersion', 'recordId', 'batchId', 'shard', 'source', 'code', 'reason'],
+  'shard-summary': [
+    'schemaVersion',
+    'batchId',
+    'shard',
+    'model',
+    'backend',
+    'counts',
+    'errorsByCode',
+    'timings',
+  ],
+  'model-metadata': ['schemaVersion', 'name', 'version', 'format', 'input', 'labels', 'createdAt'],
+  'champion-pointer': ['schemaVersion', 'name', 'version', 'updatedAt'],
+  'promotion-event': ['schemaVersion', 'name', 'event', 'version', 'at', 'reason'],
+  // schemaVersion is optional here: listings written before it was added lack it.
+  'training-data-entry': ['key', 'size', 'kind'],
+};
+
+const CONTRACTS_DOC = join(__dirname, '..', '..', '..', 'docs', 'contracts.md');
+
+/** The JSON example under each `<!-- example: <contract> -->` marker of docs/contracts.md. */
+function docExamples(): Array<[Contract, Record<string, unknown>]> {
+  const doc = readFileSync(CONTRACTS_DOC, 'utf-8');
+  return [...doc.matchAll(/<!-- example: ([a-z-]+) -->\s*```json\n([\s\S]*?)```/g)].map(
+    ([, contract, json]) => [contract as Contract, JSON.parse(json)],
+  );
+}
+
+const examples = docExamples();
+const exampleOf = (contract: Contract) => examples.find(([c]) => c === contract)![1];
+const schemaOf = (contract: Contract) => schemaFiles()[`${contract}.schema.json`];
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Every path of a required field in `schema`, as it applies to `value`, one level of objects deep. */
+function requiredPaths(schema: JsonSchema, value: Record<string, unknown>): string[][] {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  return ((schema.required ?? []) as string[]).flatMap((field) => {
+    const nested = properties[field];
+    const child = value[field];
+    const inner =
+      nested?.required && typeof child === 'object' && child !== null && !Array.isArray(child)
+        ? requiredPaths(nested, child as Record<string, unknown>).map((p) => [field, ...p])
+        : [];
+    return [[field], ...inner];
+  });
+}
+
+function without(value: Record<string, unknown>, path: string[]): Record<string, unknown> {
+  const copy = clone(value);
+  let parent = copy;
+  for (const field of path.slice(0, -1)) parent = parent[field] as Record<string, unknown>;
+  delete parent[path.at(-1)!];
+  return copy;
+}
+
+describe('the JSON Schemas of lib/contracts/schemas', () => {
+  it('has one schema file per documented format, and nothing else but the shared definitions', () => {
+    // given the schema folder / when its files are listed / then they are exactly the contracts
+    expect(Object.keys(schemaFiles()).sort()).toEqual(
+      ['common', ...CONTRACTS].map((c) => `${c}.schema.json`).sort(),
+    );
+  });
+
+  it('documents an example of every format in docs/contracts.md', () => {
+    // given the page / when its examples are collected / then each format has exactly one
+    expect(examples.map(([contract]) => contract).sort()).toEqual([...CONTRACTS].sort());
+  });
+
+  it.each(CONTRACTS)('accepts the %s example of docs/contracts.md', (contract) => {
+    // given the documented example / when it is validated / then its schema accepts it
+    expect(contractViolations(contract, exampleOf(contract))).toEqual([]);
+  });
+
+  it.each(Object.entries(REQUIRED) as Array<[Contract, readonly string[]]>)(
+    'requires exactly the non-optional top-level fields of the TypeScript type of a %s',
+    (contract, fields) => {
+      // given the fields the TypeScript interface does not mark optional
+      // when each is removed from the valid example in turn
+      const messages = fields.map((field) =>
+        contractViolations(contract, without(exampleOf(contract), [field])),
+      );
+
+      // then each removal is refused, naming the field, and the schema requires no other
+      expect(messages).toEqual(fields.map((field) => [`/ must have required property '${field}'`]));
+      expect(schemaOf(contract).required).toEqual(fields);
+    },
+  );
+
+  it.each(CONTRACTS)(
+    'rejects a %s without any one of its required fields, nested ones too',
+    (contract) => {
+      // given the valid example and every required field of its schema, nested objects included
+      const example = exampleOf(contract);
+      const paths = requiredPaths(schemaOf(contract), example);
+      expect(paths.length).toBeGreaterThan(0);
+
+      // when each field in turn is removed
+      const accepted = paths.filter(
+        (path) => contractViolations(contract, without(example, path)).length === 0,
+      );
+
+      // then the schema rejects every such record
+      expect(accepted).toEqual([]);
+    },
+  );
+
+  it.each(CONTRACTS)('rejects a %s with a field the format does not have', (contract) => {
+    // given the valid example with an undocumented field / when validated / then it is refused
+    const violations = contractViolations(contract, { ...exampleOf(contract), surprise: true });
+    expect(violations).toEqual([expect.stringContaining('(surprise)')]);
+  });
+
+  it('rejects a time that is not ISO 8601, naming the field', () => {
+    // given a manifest whose createdAt is a locale string
+    const manifest = { ...exampleOf('manifest'), createdAt: 'Thu Nov 26 2026 09:00' };
+
+    // when validated / then the violation names createdAt
+    expect(contractViolations('manifest', manifest)).toEqual([
+      '/createdAt must match format "date-time"',
+    ]);
+  });
+
+  it('rejects an error record with a code outside the error codes', () => {
+    // given an error record with a made-up code / when validated / then the code is refused
+    const record = { ...exampleOf('error-record'), code: 'BROKEN' };
+    expect(contractViolations('error-record', record)).toEqual([
+      expect.stringMatching(/^\/code must be equal to one of the allowed values/),
+    ]);
+  });
+
+  it('rejects an image training-data entry without its label, and a record file with one', () => {
+    // given an image entry without a label and a CSV entry with one
+    const image = { ...exampleOf('training-data-entry') };
+    delete image.label;
+    const csv = { ...exampleOf('training-data-entry'), kind: 'csv' };
+
+    // when validated / then both are refused
+    expect(contractViolations('training-data-entry', image)).not.toEqual([]);
+    expect(contractViolations('training-data-entry', csv)).not.toEqual([]);
+  });
+
+  it('accepts a training-data entry written before it had a schemaVersion', () => {
+    // given an entry as listings before the version field hold it
+    const old = { ...exampleOf('training-data-entry') };
+    delete old.schemaVersion;
+
+    // when validated / then it is accepted: an absent version means 1
+    expect(contractViolations('training-data-entry', old)).toEqual([]);
+  });
+
+  it('rejects a record of a schemaVersion the schema does not describe', () => {
+    // given a result record claiming version 2 / when validated / then the version is refused
+    const record = { ...exampleOf('result-record'), schemaVersion: 2 };
+    expect(contractViolations('result-record', record)).toEqual([
+      expect.stringContaining('/schemaVersion must be equal to constant'),
+    ]);
+  });
+});
+
+describe('the schemas agree with the TypeScript contracts', () => {
+  const versionOf = (contract: Contract) =>
+    (schemaOf(contract).properties as Record<string, JsonSchema>).schemaVersion.const;
+  const common = () => schemaFiles()['common.schema.json'].$defs as Record<string, JsonSchema>;
+
+  it('pins each format to the schema version its TypeScript module writes', () => {
+    // given the version constants / when compared with each schema's const / then they match
+    expect(versionOf('manifest')).toBe(MANIFEST_SCHEMA_VERSION);
+    for (const contract of ['result-record', 'error-record', 'shard-summary'] as const) {
+      expect([contract, versionOf(contract)]).toEqual([contract, RECORDS_SCHEMA_VERSION]);
+    }
+    for (const contract of [
+      'model-metadata',
+      'champion-pointer',
+      'promotion-event',
+      'training-data-entry',
+    ] as const) {
+      expect([contract, versionOf(contract)]).toEqual([contract, REGISTRY_SCHEMA_VERSION]);
+    }
+  });
+
+  it('lists exactly the error codes of lib/contracts/records.ts', () => {
+    // given ERROR_CODES / when compared with the schema's enum / then they are the same list
+    expect(common().errorCode.enum).toEqual([...ERROR_CODES]);
+  });
+
+  it('lists exactly the backends the worker names in its summaries', () => {
+    // given BACKENDS / when compared with the summary schema's enum / then they are the same list
+    const properties = schemaOf('shard-summary').properties as Record<string, JsonSchema>;
+    expect(properties.backend.enum).toEqual([...BACKENDS]);
+  });
+});
