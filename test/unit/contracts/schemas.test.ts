@@ -165,6 +165,25 @@ describe('the JSON Schemas of lib/contracts/schemas', () => {
     expect(contractViolations('training-data-entry', csv)).not.toEqual([]);
   });
 
+  it('rejects version metadata whose digests lack model.json, leave the version or are not hex', () => {
+    // given the documented metadata with three kinds of bad digests
+    const metadata = exampleOf('model-metadata');
+    const digest = 'a'.repeat(64);
+    const bad = [
+      { 'weights.bin': digest },
+      { 'model.json': digest, '../other/weights.bin': digest },
+      { 'model.json': 'A'.repeat(64) },
+    ];
+
+    // when each is validated
+    const accepted = bad.filter(
+      (sha256) => contractViolations('model-metadata', { ...metadata, sha256 }).length === 0,
+    );
+
+    // then every one is refused, as metadataProblems refuses them
+    expect(accepted).toEqual([]);
+  });
+
   it('accepts a training-data entry written before it had a schemaVersion', () => {
     // given an entry as listings before the version field hold it
     const old = { ...exampleOf('training-data-entry') };
