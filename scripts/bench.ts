@@ -11,7 +11,7 @@
  * Python peer (the test suite runs it); `full` uploads 1,000 and 10,000 files.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { s3Client } from '../lib/contracts/aws-clients';
 import { benchPlan, BenchPlan } from './bench/bench-size';
@@ -60,7 +60,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 function machine(): string {
   const cores = cpus();
-  return `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB (shared with other work while measured)`;
+  return `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB (shared with other work while measured: load average ${loadavg()[0].toFixed(1)} when the docs were written)`;
 }
 
 function writeChart(docsDir: string, file: string, chart: LineChart): void {
@@ -86,14 +86,16 @@ function printSummary(report: BenchReport): void {
   if (ratios.length === 0) {
     out.push(`peers: skipped (${report.compute.peerSkipReason ?? 'no peer'})`);
   }
+  for (const s of report.compute.skippedBackends)
+    out.push(`backend ${s.backend}: skipped (${s.reason})`);
   for (const r of ratios) {
     out.push(
-      `ratio ours/peer [${r.peer}] batch ${r.batchSize}: compute ${r.compute.toFixed(2)}x, end to end ${r.endToEnd.toFixed(2)}x`,
+      `ratio ${r.backend}/peer [${r.peer}${r.sameThreads ? ', same threads' : ''}] batch ${r.batchSize}: compute ${r.compute.toFixed(2)}x, end to end ${r.endToEnd.toFixed(2)}x`,
     );
   }
   for (const f of peakFractions(report.compute)) {
     out.push(
-      `physical limit batch ${f.batchSize}: ${f.gflops.toFixed(3)} GFLOP/s = ${(f.fraction * 100).toFixed(1)}% of ${report.compute.backend} peak`,
+      `physical limit batch ${f.batchSize}: ${f.gflops.toFixed(3)} GFLOP/s = ${(f.fraction * 100).toFixed(1)}% of ${f.backend} peak`,
     );
   }
   for (const run of report.endToEnd) {

@@ -1,3 +1,5 @@
+import type { BackendName } from '../../container/src/backend/choose-backend';
+
 export const BENCH_SIZES = ['small', 'medium', 'full'] as const;
 export type BenchSize = (typeof BENCH_SIZES)[number];
 
@@ -10,8 +12,12 @@ export interface BenchPlan {
   readonly matmulSize: number;
   /** Why the Python peer is left out at this size, or undefined when it runs. */
   readonly peerSkipReason?: string;
-  /** Threads given to the Python peer: one run per entry (0 = TensorFlow's default). */
-  readonly peerThreads: readonly number[];
+  /**
+   * Our backends, each measured in turn; one not available (tfjs-node before `npm run
+   * setup:native`) is reported as skipped with the reason. The peer runs once per thread
+   * setting these ran with.
+   */
+  readonly backends: readonly BackendName[];
   /** Files uploaded per end-to-end run. */
   readonly endToEndFiles: readonly number[];
 }
@@ -21,6 +27,7 @@ export class BenchSizeError extends Error {
 }
 
 const PEER_BATCH_SIZES = [1, 8, 32, 128, 256];
+const BACKENDS: readonly BackendName[] = ['tfjs-node', 'wasm'];
 
 export function benchPlan(size: string): BenchPlan {
   switch (size) {
@@ -32,7 +39,7 @@ export function benchPlan(size: string): BenchPlan {
         matmulSize: 512,
         peerSkipReason:
           'the smallest size (what the test suite runs) leaves out the Python peer: installing tensorflow-cpu takes minutes and ~250 MB; run --size medium or full for it',
-        peerThreads: [],
+        backends: BACKENDS,
         endToEndFiles: [40],
       };
     case 'medium':
@@ -41,7 +48,7 @@ export function benchPlan(size: string): BenchPlan {
         batchSizes: PEER_BATCH_SIZES,
         minSeconds: 1,
         matmulSize: 1024,
-        peerThreads: [1, 0],
+        backends: BACKENDS,
         endToEndFiles: [1_000],
       };
     case 'full':
@@ -50,7 +57,7 @@ export function benchPlan(size: string): BenchPlan {
         batchSizes: PEER_BATCH_SIZES,
         minSeconds: 3,
         matmulSize: 1024,
-        peerThreads: [1, 0],
+        backends: BACKENDS,
         endToEndFiles: [1_000, 10_000],
       };
     default:

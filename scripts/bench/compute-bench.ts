@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from '../../container/src/backend/choose-backend';
 import { selectBackend } from '../../container/src/backend/select-backend';
+import { loadScorer } from '../../container/src/model/load-scorer';
 import { inputShape } from '../../container/src/model/validate-metadata';
 import { decodePool } from '../../container/src/infer/input/decode-pool';
 import { Decoder, inlineDecoder } from '../../container/src/infer/input/decoder';
@@ -14,6 +16,7 @@ import { registerBenchModel } from './bench-model';
 import type { BenchPlan } from './bench-size';
 import { KernelProfile, profileScore } from './kernel-profile';
 import { LayerFlops, layerFlops, modelFlops } from './model-flops';
+import { opOverheadMicroseconds } from './op-overhead';
 import { ourThroughput, ThroughputRow } from './our-throughput';
 import { MatmulPeak, matmulPeak } from './peak-matmul';
 import { exportPeerWork } from './peer-export';
@@ -24,19 +27,33 @@ export interface PeerRun {
   readonly result: PeerResult;
 }
 
+/** Our worker's compute path on one backend. */
+export interface BackendRun {
+  readonly backend: BackendName;
+  /** TensorFlow's thread pools on tfjs-node; 1 and 1 on wasm (no thread pool under Node). */
+  readonly intraOpThreads: number;
+  readonly interOpThreads: number;
+  readonly ours: readonly ThroughputRow[];
+  readonly profile: KernelProfile;
+  /** What one tiny op costs beside its arithmetic (engine, binding), in microseconds. */
+  readonly opOverheadMicroseconds: number;
+  /** Largest |score difference| from the first backend measured, on the same 32 inputs. */
+  readonly maxAbsDiffFromFirst: number;
+}
+
 /** Everything the peer and physical-limit sections report, from one run. */
 export interface ComputeBenchResult {
-  readonly backend: string;
+  readonly runs: readonly BackendRun[];
+  /** Backends of the plan that could not be measured, and why (tfjs-node not built, say). */
+  readonly skippedBackends: readonly { readonly backend: string; readonly reason: string }[];
   readonly wasmThreads: number;
   /** Decode threads beside the model thread, as the worker's default (cores - 1). */
   readonly decodeThreads: number;
-  readonly ours: readonly ThroughputRow[];
   readonly peers: readonly PeerRun[];
   readonly peerSkipReason?: string;
   readonly peaks: readonly MatmulPeak[];
   readonly flopsPerImage: number;
   readonly layers: readonly LayerFlops[];
-  readonly profile: KernelProfile;
   readonly nodeVersion: string;
   readonly tfjsVersion: string;
 }
@@ -44,10 +61,36 @@ export interface ComputeBenchResult {
 const INPUT_POOL = 256;
 const PROFILE_BATCH = 128;
 const TOP_K = 3;
+const EXPECTED_COUNT = 32;
+
+/** The tf backend a worker backend name runs as: both native bindings register 'tensorflow'. */
+export function tfBackendName(backend: string): string {
+  return backend === 'tfjs-node' || backend === 'tfjs-node-gpu' ? 'tensorflow' : backend;
+}
+
+async function activate(backend: BackendName, log: (line: string) => void): Promise<void> {
+  await selectBackend('infer', log, { ...process.env, TFJS_BACKEND: backend });
+}
+
+function threadsOf(backend: BackendName): { intraOpThreads: number; interOpThreads: number } {
+  if (backend !== 'tfjs-node' && backend !== 'tfjs-node-gpu') {
+    return { intraOpThreads: wasm.getThreadsCount(), interOpThreads: 1 };
+  }
+  // selectBackend put the worker's defaults (or the caller's values) there before the load.
+  return {
+    intraOpThreads: Number(process.env.TF_NUM_INTRAOP_THREADS),
+    interOpThreads: Number(process.env.TF_NUM_INTEROP_THREADS),
+  };
+}
+
+const maxAbsDiff = (a: readonly Float32Array[], b: readonly Float32Array[]) =>
+  Math.max(...a.flatMap((row, i) => Array.from(row, (v, j) => Math.abs(v - b[i][j]))));
 
 /**
- * Measures our worker's compute path on wasm, the backends' matmul peaks, and (unless the plan
- * skips it) the Python TensorFlow peer on the same model, weights, inputs and batch sizes.
+ * Measures our worker's compute path on each backend of the plan (the model loaded through the
+ * worker's resolveModel + loadScorer on each), the backends' matmul peaks, and (unless the plan
+ * skips it) the Python TensorFlow peer on the same model, weights, inputs and batch sizes, once
+ * per thread setting our backends ran with.
  */
 export async function runComputeBench(
   plan: BenchPlan,
@@ -55,59 +98,96 @@ export async function runComputeBench(
   bucket: string,
   log: (line: string) => void,
 ): Promise<ComputeBenchResult> {
-  // Peaks first: each switches the active backend; the worker's choice is made after.
-  const peaks = [
-    await matmulPeak('wasm', plan.matmulSize, plan.minSeconds),
-    await matmulPeak('cpu', Math.min(plan.matmulSize, 256), plan.minSeconds),
-  ];
+  const available: BackendName[] = [];
+  const skippedBackends: { backend: string; reason: string }[] = [];
+  for (const backend of plan.backends) {
+    try {
+      await activate(backend, log);
+      available.push(backend);
+    } catch (error) {
+      const reason = (error as Error).message;
+      log(`backend ${backend} skipped: ${reason}`);
+      skippedBackends.push({ backend, reason });
+    }
+  }
+  if (available.length === 0)
+    throw new Error('bench: none of the plan backends could be activated');
+  // Peaks switch the active backend; each run activates its own after.
+  const peaks: MatmulPeak[] = [];
+  for (const backend of [...available, 'cpu']) {
+    const size = backend === 'cpu' ? Math.min(plan.matmulSize, 256) : plan.matmulSize;
+    peaks.push({
+      ...(await matmulPeak(tfBackendName(backend), size, plan.minSeconds)),
+      backend,
+    });
+  }
   log(
     `matmul peaks: ${peaks.map((p) => `${p.backend} ${p.gflops.toFixed(2)} GFLOP/s`).join(', ')}`,
   );
-  const backend = await selectBackend('infer', log, { ...process.env, TFJS_BACKEND: '' });
+
+  await activate(available[0], log);
   const bench = await registerBenchModel(s3, bucket);
+  bench.scorer.dispose();
   const decodeThreads = Math.max(0, availableParallelism() - 1);
   const decoder: Decoder =
     decodeThreads > 0 ? decodePool(decodeThreads, { timeoutMs: 60_000 }) : inlineDecoder();
   try {
     const { metadata } = bench.resolved;
     const { pngs, inputs } = benchInputs(INPUT_POOL, metadata.input);
-    const ours: ThroughputRow[] = [];
-    for (const batchSize of plan.batchSizes) {
-      const row = await ourThroughput(
-        {
-          scorer: bench.scorer,
-          spec: metadata.input,
-          labels: metadata.labels,
-          inputs,
-          pngs,
-          decoder,
-        },
-        batchSize,
-        plan.minSeconds,
-      );
-      log(
-        `ours batch ${batchSize}: compute ${row.computeImagesPerSecond.toFixed(0)}/s, end to end ${row.endToEndImagesPerSecond.toFixed(0)}/s`,
-      );
-      ours.push(row);
+    const runs: BackendRun[] = [];
+    let expected: Float32Array[] | undefined;
+    for (const backend of available) {
+      await activate(backend, log);
+      const scorer = await loadScorer(bench.resolved, s3);
+      try {
+        const scores = await scorer.score(inputs.slice(0, EXPECTED_COUNT));
+        expected ??= scores;
+        const ours: ThroughputRow[] = [];
+        for (const batchSize of plan.batchSizes) {
+          const row = await ourThroughput(
+            { scorer, spec: metadata.input, labels: metadata.labels, inputs, pngs, decoder },
+            batchSize,
+            plan.minSeconds,
+          );
+          log(
+            `${backend} batch ${batchSize}: compute ${row.computeImagesPerSecond.toFixed(0)}/s, end to end ${row.endToEndImagesPerSecond.toFixed(0)}/s`,
+          );
+          ours.push(row);
+        }
+        const profileBatch = Math.min(PROFILE_BATCH, Math.max(...plan.batchSizes));
+        runs.push({
+          backend,
+          ...threadsOf(backend),
+          ours,
+          profile: await profileScore(scorer, inputs.slice(0, profileBatch)),
+          opOverheadMicroseconds: await opOverheadMicroseconds(plan.minSeconds),
+          maxAbsDiffFromFirst: maxAbsDiff(scores, expected),
+        });
+      } finally {
+        scorer.dispose();
+      }
     }
-    const profileBatch = Math.min(PROFILE_BATCH, Math.max(...plan.batchSizes));
-    const profile = await profileScore(bench.scorer, inputs.slice(0, profileBatch));
 
     const peers: PeerRun[] = [];
-    if (plan.peerSkipReason === undefined) {
+    if (plan.peerSkipReason === undefined && expected !== undefined) {
       ensurePeerVenv(log);
       const workdir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
       try {
-        const expected = await bench.scorer.score(inputs.slice(0, 32));
         await exportPeerWork(workdir, bench.model, inputs, pngs, expected, {
           batchSizes: plan.batchSizes,
           minSeconds: plan.minSeconds,
           topK: TOP_K,
           inputShape: inputShape(metadata),
         });
-        for (const threads of plan.peerThreads) {
-          const result = runPeer(workdir, threads);
-          const label = `TensorFlow ${result.tensorflowVersion}, ${result.intraOpThreads === 0 ? `default threads (${result.cpuCount} cores)` : `${result.intraOpThreads} thread${result.intraOpThreads === 1 ? '' : 's'}`}`;
+        // The peer runs with each thread setting one of our backends ran with.
+        const settings = [
+          ...new Map(
+            runs.map((r) => [`${r.intraOpThreads}/${r.interOpThreads}`, r] as const),
+          ).values(),
+        ];
+        for (const { intraOpThreads, interOpThreads } of settings) {
+          const result = runPeer(workdir, intraOpThreads, interOpThreads);
+          const label = `TensorFlow ${result.tensorflowVersion}, intra-op ${result.intraOpThreads} / inter-op ${result.interOpThreads}`;
           log(`peer ${label}: max |score difference| ${result.maxAbsDiff.toExponential(2)}`);
           peers.push({ label, result });
         }
@@ -118,22 +198,20 @@ export async function runComputeBench(
       log(`peer skipped: ${plan.peerSkipReason}`);
     }
     return {
-      backend,
+      runs,
+      skippedBackends,
       wasmThreads: wasm.getThreadsCount(),
       decodeThreads,
-      ours,
       peers,
       peerSkipReason: plan.peerSkipReason,
       peaks,
       flopsPerImage: modelFlops(bench.model),
       layers: layerFlops(bench.model),
-      profile,
       nodeVersion: process.version,
       tfjsVersion: tf.version.tfjs,
     };
   } finally {
     await decoder.close();
-    bench.scorer.dispose();
     bench.model.dispose();
   }
 }

@@ -14,6 +14,8 @@ export interface KernelProfile {
   readonly kernels: readonly KernelShare[];
   /** Wall time not spent in any kernel: tensor creation, dispatch, JS glue, reading scores. */
   readonly overheadShare: number;
+  /** Kernels the call ran: each is one dispatch (on tfjs-node one N-API call into TensorFlow). */
+  readonly opCount: number;
 }
 
 /**
@@ -32,7 +34,8 @@ export async function profileScore(
   const wallMilliseconds = performance.now() - began;
   const byKernel = new Map<string, number>();
   // Entries named `<op>__op` wrap the kernels listed after them: counting both would double.
-  for (const kernel of info.kernels.filter((k) => !k.name.endsWith('__op'))) {
+  const kernels = info.kernels.filter((k) => !k.name.endsWith('__op'));
+  for (const kernel of kernels) {
     const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
     byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + ms);
   }
@@ -48,5 +51,6 @@ export async function profileScore(
       }))
       .sort((a, b) => b.milliseconds - a.milliseconds),
     overheadShare: Math.max(0, 1 - kernelTotal / wallMilliseconds),
+    opCount: kernels.length,
   };
 }

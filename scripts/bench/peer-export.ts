@@ -18,6 +18,7 @@ export type PeerLayer =
     }
   | { readonly type: 'maxpool2d'; readonly poolSize: number[]; readonly strides: number[] }
   | { readonly type: 'flatten' }
+  | { readonly type: 'dropout'; readonly rate: number }
   | { readonly type: 'dense'; readonly units: number; readonly activation: string };
 
 const pair = (value: unknown, field: string, layer: string): number[] => {
@@ -59,7 +60,8 @@ export function peerLayers(model: tf.LayersModel): PeerLayer[] {
       case 'Dense':
         return [{ type: 'dense', units: c.units as number, activation: c.activation as string }];
       case 'Dropout':
-        return [];
+        // A no-op when scoring; the training peer (scripts/peer/keras_fit_peer.py) needs it.
+        return [{ type: 'dropout', rate: c.rate as number }];
       default:
         throw new PeerExportError(
           `layer ${layer.name}: ${layer.getClassName()} has no Keras twin in the peer benchmark`,

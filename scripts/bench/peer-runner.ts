@@ -10,7 +10,6 @@ export class PeerRunError extends Error {
 export interface PeerResult {
   readonly tensorflowVersion: string;
   readonly pythonVersion: string;
-  readonly requestedThreads: number;
   readonly intraOpThreads: number;
   readonly interOpThreads: number;
   readonly cpuCount: number;
@@ -57,11 +56,15 @@ export function ensurePeerVenv(
   run(PEER_PYTHON, ['-m', 'pip', 'install', '--quiet', '-r', REQUIREMENTS], 'pip install');
 }
 
-/** Runs the peer on the exported work with `threads` intra/inter-op threads (0 = TF default). */
-export function runPeer(workdir: string, threads: number): PeerResult {
+/** Runs the peer on the exported work with these intra- and inter-op thread counts. */
+export function runPeer(
+  workdir: string,
+  intraOpThreads: number,
+  interOpThreads: number,
+): PeerResult {
   const stdout = run(
     PEER_PYTHON,
-    [PEER_SCRIPT, workdir, '--threads', String(threads)],
+    [PEER_SCRIPT, workdir, '--intra', String(intraOpThreads), '--inter', String(interOpThreads)],
     'tf_peer.py',
   );
   let parsed: PeerResult;

@@ -4,7 +4,7 @@ Reads the work the TypeScript side exported to WORKDIR (model layers, weights, i
 rebuilds the same model in Keras with the same weights, checks it gives the same scores, and
 times the same work at the same batch sizes with the same method. Prints one JSON object.
 
-    .venv-peer/bin/python scripts/peer/tf_peer.py WORKDIR --threads N
+    .venv-peer/bin/python scripts/peer/tf_peer.py WORKDIR --intra N --inter M
 """
 
 import argparse
@@ -48,6 +48,8 @@ def build_model(keras, spec, input_shape):
             )
         elif kind == "flatten":
             layers.append(keras.layers.Flatten())
+        elif kind == "dropout":
+            layers.append(keras.layers.Dropout(layer["rate"]))
         elif kind == "dense":
             layers.append(keras.layers.Dense(layer["units"], activation=layer["activation"]))
         else:
@@ -70,15 +72,16 @@ def read_weights(np, path, shapes):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workdir")
-    parser.add_argument("--threads", type=int, required=True, help="intra- and inter-op threads; 0 = TF default")
+    parser.add_argument("--intra", type=int, required=True, help="intra-op threads; 0 = TF default")
+    parser.add_argument("--inter", type=int, required=True, help="inter-op threads; 0 = TF default")
     args = parser.parse_args()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import numpy as np
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    tf.config.threading.set_intra_op_parallelism_threads(args.intra)
+    tf.config.threading.set_inter_op_parallelism_threads(args.inter)
     keras = tf.keras
 
     with open(os.path.join(args.workdir, "request.json")) as f:
@@ -151,7 +154,6 @@ def main():
         {
             "tensorflowVersion": tf.__version__,
             "pythonVersion": sys.version.split()[0],
-            "requestedThreads": args.threads,
             "intraOpThreads": tf.config.threading.get_intra_op_parallelism_threads(),
             "interOpThreads": tf.config.threading.get_inter_op_parallelism_threads(),
             "cpuCount": os.cpu_count(),

@@ -79,15 +79,29 @@ describe('npm run bench at the smallest size', () => {
     expect(stdout).toMatch(/peers: skipped \(.*tensorflow-cpu/);
   });
 
-  it('measures our throughput at every batch size of the plan, compute-only and end to end', () => {
+  it('measures our throughput on each backend at every batch size of the plan, compute-only and end to end', () => {
     // given the smallest plan's batch sizes 1 and 32
     // when the report is read
-    // then each has a positive rate of both kinds
-    expect(report.compute.ours.map((row) => row.batchSize)).toEqual([1, 32]);
-    for (const row of report.compute.ours) {
-      expect(row.computeImagesPerSecond).toBeGreaterThan(0);
-      expect(row.endToEndImagesPerSecond).toBeGreaterThan(0);
+    // then each backend measured has a positive rate of both kinds at both
+    expect(report.compute.runs.length).toBeGreaterThan(0);
+    for (const run of report.compute.runs) {
+      expect(run.ours.map((row) => row.batchSize)).toEqual([1, 32]);
+      for (const row of run.ours) {
+        expect(row.computeImagesPerSecond).toBeGreaterThan(0);
+        expect(row.endToEndImagesPerSecond).toBeGreaterThan(0);
+      }
     }
+  });
+
+  it('measures tfjs-node and wasm, or names why a backend was skipped', () => {
+    // given the plan's backends tfjs-node and wasm
+    // when the report is read
+    const measured = report.compute.runs.map((run) => run.backend);
+    const skipped = report.compute.skippedBackends.map((s) => s.backend);
+    // then each is measured or skipped with a reason, and wasm (always there) is measured
+    expect([...measured, ...skipped].sort()).toEqual(['tfjs-node', 'wasm']);
+    expect(measured).toContain('wasm');
+    for (const s of report.compute.skippedBackends) expect(s.reason).not.toBe('');
   });
 
   it('prints the achieved share of the backend peak at each batch size', () => {
