@@ -1,22 +1,35 @@
 /**
  * Training benchmark (`npm run bench:train`):
- *  1. samples per second of the digits CNN against mini-batch size, on each backend named
- *     (default: wasm with its gradient kernels, the one training picks; `--backends wasm,cpu`
- *     adds the pure-JS cpu backend and the ratio, measured in the same run, where a step of
- *     32 takes ~15 s on cpu, so pair it with a small --samples);
+ *  1. samples per second of the digits CNN against mini-batch size through fitModel, on each
+ *     backend named (default tfjs-node, then wasm with its gradient kernels; `cpu` adds the
+ *     pure-JS backend, where a step of 32 takes ~15 s, so pair it with a small --samples),
+ *     beside Keras `model.fit` on the same model, initial weights, digits, batch sizes and
+ *     tfjs-node's thread counts (`--peer none` leaves it out), with the ratios;
  *  2. peak memory while `train` streams digit PNGs from S3 (a private moto server unless
  *     AWS_ENDPOINT_URL is set) for data sets larger than the configured memory cap.
- * Options: --backends wasm  --batch-sizes 16,32,64,128  --samples 1024
- *          --stream-sizes 1000,4000  --memory-cap-mb 2
+ * Options: --backends tfjs-node,wasm  --batch-sizes 16,32,64,128  --samples 1024  --repeats 3
+ *          --peer keras|none  --stream-sizes 1000,4000|none  --memory-cap-mb 2
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../lib/contracts/aws-clients';
 import { buildModel, DIGITS_CNN } from '../container/src/train/architecture';
-import { fitModel } from '../container/src/train/fit-model';
 import { runTraining, trainingConfigKey } from '../container/src/train/run-training';
-import type { Sample } from '../container/src/train/sample';
 import { prepareTrainingBackend } from '../container/src/train/training-backend';
-import { digitRange, digitSample, uploadDigits } from '../test/helpers/train-digits';
+import { digitRange, uploadDigits } from '../test/helpers/train-digits';
+import { ensurePeerVenv } from './bench/peer-runner';
+import { exportTrainingWork, runTrainingPeer, TrainingPeerResult } from './bench/train-peer';
+import {
+  TRAIN_CLASSES,
+  TRAIN_LEARNING_RATE,
+  TRAIN_SEED,
+  TRAIN_SHAPE,
+  TrainingDigits,
+  trainingDigits,
+  trainingThroughput,
+} from './bench/train-throughput';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { ensureNative } from '../container/native/ensure-native';
 
@@ -26,58 +39,89 @@ function option(name: string, fallback: string): string {
 }
 const numbers = (text: string) => text.split(',').map(Number);
 
-async function* each(samples: readonly Sample[]): AsyncGenerator<Sample> {
-  for (const sample of samples) yield sample;
-}
-
-/** Samples per second of one training epoch at each batch size, on the active backend. */
-async function throughput(batchSizes: number[], count: number): Promise<number[]> {
-  const perDigit = Math.ceil(count / 10);
-  const samples = digitRange(0, perDigit).map(({ digit, index }) => digitSample(digit, index));
-  const validation = digitRange(perDigit, 2).map(({ digit, index }) => digitSample(digit, index));
-  const rates: number[] = [];
-  for (const batchSize of batchSizes) {
-    const model = buildModel(DIGITS_CNN, 10, 1);
-    const started = process.hrtime.bigint();
-    const result = await fitModel(
-      model,
-      { train: () => each(samples), validation: () => each(validation) },
-      {
-        batchSize,
-        epochs: 1,
-        learningRate: 0.002,
-        learningRateDecay: 1,
-        patience: 0,
-        shape: [28, 28, 1],
-        classCount: 10,
-      },
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    model.dispose();
-    rates.push(result.trainSamples / seconds);
-  }
-  return rates;
-}
-
-async function compareBackends(backends: string[], batchSizes: number[], count: number) {
+/** Our samples/s per backend and Keras's per `jit_compile` setting, at each batch size. */
+async function compareBackends(
+  backends: string[],
+  batchSizes: number[],
+  count: number,
+  repeats: number,
+): Promise<void> {
+  const digits = trainingDigits(count);
   const rates: number[][] = [];
+  const threads: string[] = [];
   for (const backend of backends) {
     await prepareTrainingBackend((line) => console.error(line), {
       ...process.env,
       TFJS_BACKEND: backend,
     });
-    rates.push(await throughput(batchSizes, count));
+    threads.push(
+      backend === 'tfjs-node'
+        ? `intra-op ${process.env.TF_NUM_INTRAOP_THREADS} / inter-op ${process.env.TF_NUM_INTEROP_THREADS}`
+        : '1 thread',
+    );
+    const row: number[] = [];
+    for (const batchSize of batchSizes) {
+      row.push(await trainingThroughput(digits, batchSize, repeats));
+      console.error(`${backend} batch ${batchSize}: ${row[row.length - 1].toFixed(0)} samples/s`);
+    }
+    rates.push(row);
   }
-  const ratio = backends.length > 1 ? [`${backends[0]} / ${backends[1]}`] : [];
+  const peer =
+    option('--peer', 'keras') === 'keras'
+      ? await kerasPeer(digits, batchSizes, repeats)
+      : undefined;
+  const jits = peer ? [...new Set(peer.rows.map((r) => r.jitCompile))] : [];
+  const peerRate = (jit: string, batchSize: number) =>
+    peer?.rows.find((r) => r.jitCompile === jit && r.batchSize === batchSize)?.samplesPerSecond ??
+    NaN;
+  const jitName = (jit: string) =>
+    `Keras fit, jit_compile=${jit}${jit === 'auto' ? ` (XLA ${peer?.rows.find((r) => r.jitCompile === jit)?.resolvedJitCompile ? 'on' : 'off'})` : ''}`;
   console.log(
-    `\n| batch size | ${[...backends.map((b) => `${b} samples/s`), ...ratio].join(' | ')} |`,
+    `\n${backends.map((b, i) => `${b}: ${threads[i]}`).join('; ')}${peer ? `; Keras ${peer.kerasVersion} on TensorFlow ${peer.tensorflowVersion}: intra-op ${peer.intraOpThreads} / inter-op ${peer.interOpThreads}` : ''}; median of ${repeats} epochs of ${digits.train.length} digits after a warm-up`,
   );
-  console.log(`|${'---:|'.repeat(1 + backends.length + ratio.length)}`);
+  const ratios = peer ? backends.map((b) => `${b} / Keras`) : [];
+  console.log(
+    `\n| batch size | ${[...backends.map((b) => `${b} samples/s`), ...jits.map((j) => `${jitName(j)} samples/s`), ...ratios].join(' | ')} |`,
+  );
+  console.log(`|${'---:|'.repeat(1 + backends.length + jits.length + ratios.length)}`);
   batchSizes.forEach((batchSize, i) => {
     const cells = rates.map((r) => r[i].toFixed(0));
-    if (ratio.length > 0) cells.push(`${(rates[0][i] / rates[1][i]).toFixed(1)}x`);
+    cells.push(...jits.map((j) => peerRate(j, batchSize).toFixed(0)));
+    // The goal compares with model.fit as Keras runs it by default (the first setting).
+    if (peer)
+      cells.push(...rates.map((r) => `${(r[i] / peerRate(jits[0], batchSize)).toFixed(2)}x`));
     console.log(`| ${batchSize} | ${cells.join(' | ')} |`);
   });
+}
+
+/** Keras model.fit on the same model, initial weights, digits and batch sizes, on our threads. */
+async function kerasPeer(
+  digits: TrainingDigits,
+  batchSizes: number[],
+  repeats: number,
+): Promise<TrainingPeerResult> {
+  ensurePeerVenv((line) => console.error(line));
+  const workdir = mkdtempSync(join(tmpdir(), 'bench-train-peer-'));
+  const model = buildModel(DIGITS_CNN, TRAIN_CLASSES, TRAIN_SEED);
+  try {
+    await exportTrainingWork(workdir, model, digits.train, digits.validation, {
+      batchSizes,
+      learningRate: TRAIN_LEARNING_RATE,
+      repeats,
+      inputShape: TRAIN_SHAPE,
+      classCount: TRAIN_CLASSES,
+      jitCompile: ['auto', false],
+    });
+    // The same thread counts as the native backend (set before its binding loaded).
+    return runTrainingPeer(
+      workdir,
+      Number(process.env.TF_NUM_INTRAOP_THREADS ?? 1),
+      Number(process.env.TF_NUM_INTEROP_THREADS ?? 1),
+    );
+  } finally {
+    model.dispose();
+    rmSync(workdir, { recursive: true, force: true });
+  }
 }
 
 /** Samples process memory every 20 ms while `work` runs; returns the peaks above the start. */
@@ -147,10 +191,12 @@ async function streaming(sizes: number[], memoryCapMb: number): Promise<void> {
 async function main(): Promise<void> {
   console.log(`node ${process.version}`);
   await compareBackends(
-    option('--backends', 'wasm').split(','),
+    option('--backends', 'tfjs-node,wasm').split(','),
     numbers(option('--batch-sizes', '16,32,64,128')),
     Number(option('--samples', '1024')),
+    Number(option('--repeats', '3')),
   );
+  if (option('--stream-sizes', '1000,4000') === 'none') return;
   // The streaming run uses the backend training picks by itself.
   await prepareTrainingBackend((line) => console.error(line));
   await streaming(

@@ -25,6 +25,16 @@ const PEER_PYTHON = join(PEER_VENV, 'bin', 'python');
 const REQUIREMENTS = join(REPO, 'scripts', 'peer', 'requirements.txt');
 const PEER_SCRIPT = join(REPO, 'scripts', 'peer', 'tf_peer.py');
 
+/** Runs one of scripts/peer/*.py in the peer venv and returns the JSON object it printed. */
+export function runPeerScript(script: string, args: readonly string[]): unknown {
+  const stdout = run(PEER_PYTHON, [join(REPO, 'scripts', 'peer', script), ...args], script);
+  try {
+    return JSON.parse(stdout) as unknown;
+  } catch {
+    throw new PeerRunError(`${script} printed no JSON: ${stdout.slice(0, 500)}`);
+  }
+}
+
 function run(command: string, args: string[], what: string): string {
   const result = spawnSync(command, args, {
     encoding: 'utf-8',
