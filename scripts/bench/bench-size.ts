@@ -18,6 +18,8 @@ export interface BenchPlan {
    * setting these ran with.
    */
   readonly backends: readonly BackendName[];
+  /** Rounds of ours-then-peer; every rate reported is the median over them. */
+  readonly rounds: number;
   /** Files uploaded per end-to-end run. */
   readonly endToEndFiles: readonly number[];
 }
@@ -40,6 +42,7 @@ export function benchPlan(size: string): BenchPlan {
         peerSkipReason:
           'the smallest size (what the test suite runs) leaves out the Python peer: installing tensorflow-cpu takes minutes and ~250 MB; run --size medium or full for it',
         backends: BACKENDS,
+        rounds: 1,
         endToEndFiles: [40],
       };
     case 'medium':
@@ -49,6 +52,7 @@ export function benchPlan(size: string): BenchPlan {
         minSeconds: 1,
         matmulSize: 1024,
         backends: BACKENDS,
+        rounds: 3,
         endToEndFiles: [1_000],
       };
     case 'full':
@@ -58,6 +62,7 @@ export function benchPlan(size: string): BenchPlan {
         minSeconds: 3,
         matmulSize: 1024,
         backends: BACKENDS,
+        rounds: 3,
         endToEndFiles: [1_000, 10_000],
       };
     default:

@@ -17,6 +17,7 @@ import type { BenchPlan } from './bench-size';
 import { KernelProfile, profileScore } from './kernel-profile';
 import { LayerFlops, layerFlops, modelFlops } from './model-flops';
 import { opOverheadMicroseconds } from './op-overhead';
+import { median, medianRows } from './median-rows';
 import { ourThroughput, ThroughputRow } from './our-throughput';
 import { MatmulPeak, matmulPeak } from './peak-matmul';
 import { exportPeerWork } from './peer-export';
@@ -27,7 +28,7 @@ export interface PeerRun {
   readonly result: PeerResult;
 }
 
-/** Our worker's compute path on one backend. */
+/** Our worker's compute path on one backend; rates are medians over the plan's rounds. */
 export interface BackendRun {
   readonly backend: BackendName;
   /** TensorFlow's thread pools on tfjs-node; 1 and 1 on wasm (no thread pool under Node). */
@@ -51,6 +52,8 @@ export interface ComputeBenchResult {
   readonly decodeThreads: number;
   readonly peers: readonly PeerRun[];
   readonly peerSkipReason?: string;
+  /** Rounds of ours-then-peer each rate is the median of. */
+  readonly rounds: number;
   readonly peaks: readonly MatmulPeak[];
   readonly flopsPerImage: number;
   readonly layers: readonly LayerFlops[];
@@ -90,7 +93,8 @@ const maxAbsDiff = (a: readonly Float32Array[], b: readonly Float32Array[]) =>
  * Measures our worker's compute path on each backend of the plan (the model loaded through the
  * worker's resolveModel + loadScorer on each), the backends' matmul peaks, and (unless the plan
  * skips it) the Python TensorFlow peer on the same model, weights, inputs and batch sizes, once
- * per thread setting our backends ran with.
+ * per thread setting our backends ran with. Rounds alternate our backends and the peer, and each
+ * rate is the median over the rounds, so load that comes and goes falls on both sides.
  */
 export async function runComputeBench(
   plan: BenchPlan,
@@ -134,69 +138,89 @@ export async function runComputeBench(
   try {
     const { metadata } = bench.resolved;
     const { pngs, inputs } = benchInputs(INPUT_POOL, metadata.input);
-    const runs: BackendRun[] = [];
+    const extras = new Map<BackendName, Omit<BackendRun, 'backend' | 'ours'>>();
+    const ourRounds = new Map<BackendName, ThroughputRow[][]>();
+    const peerRounds = new Map<string, PeerResult[]>();
     let expected: Float32Array[] | undefined;
-    for (const backend of available) {
-      await activate(backend, log);
-      const scorer = await loadScorer(bench.resolved, s3);
-      try {
-        const scores = await scorer.score(inputs.slice(0, EXPECTED_COUNT));
-        expected ??= scores;
-        const ours: ThroughputRow[] = [];
-        for (const batchSize of plan.batchSizes) {
-          const row = await ourThroughput(
-            { scorer, spec: metadata.input, labels: metadata.labels, inputs, pngs, decoder },
-            batchSize,
-            plan.minSeconds,
-          );
-          log(
-            `${backend} batch ${batchSize}: compute ${row.computeImagesPerSecond.toFixed(0)}/s, end to end ${row.endToEndImagesPerSecond.toFixed(0)}/s`,
-          );
-          ours.push(row);
+    const workdir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
+    try {
+      for (let round = 1; round <= plan.rounds; round++) {
+        for (const backend of available) {
+          await activate(backend, log);
+          const scorer = await loadScorer(bench.resolved, s3);
+          try {
+            const scores = await scorer.score(inputs.slice(0, EXPECTED_COUNT));
+            expected ??= scores;
+            const ours: ThroughputRow[] = [];
+            for (const batchSize of plan.batchSizes) {
+              const row = await ourThroughput(
+                { scorer, spec: metadata.input, labels: metadata.labels, inputs, pngs, decoder },
+                batchSize,
+                plan.minSeconds,
+              );
+              log(
+                `round ${round} ${backend} batch ${batchSize}: compute ${row.computeImagesPerSecond.toFixed(0)}/s, end to end ${row.endToEndImagesPerSecond.toFixed(0)}/s`,
+              );
+              ours.push(row);
+            }
+            ourRounds.set(backend, [...(ourRounds.get(backend) ?? []), ours]);
+            if (!extras.has(backend)) {
+              const profileBatch = Math.min(PROFILE_BATCH, Math.max(...plan.batchSizes));
+              extras.set(backend, {
+                ...threadsOf(backend),
+                profile: await profileScore(scorer, inputs.slice(0, profileBatch)),
+                opOverheadMicroseconds: await opOverheadMicroseconds(plan.minSeconds),
+                maxAbsDiffFromFirst: maxAbsDiff(scores, expected),
+              });
+            }
+          } finally {
+            scorer.dispose();
+          }
         }
-        const profileBatch = Math.min(PROFILE_BATCH, Math.max(...plan.batchSizes));
-        runs.push({
-          backend,
-          ...threadsOf(backend),
-          ours,
-          profile: await profileScore(scorer, inputs.slice(0, profileBatch)),
-          opOverheadMicroseconds: await opOverheadMicroseconds(plan.minSeconds),
-          maxAbsDiffFromFirst: maxAbsDiff(scores, expected),
-        });
-      } finally {
-        scorer.dispose();
-      }
-    }
-
-    const peers: PeerRun[] = [];
-    if (plan.peerSkipReason === undefined && expected !== undefined) {
-      ensurePeerVenv(log);
-      const workdir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
-      try {
-        await exportPeerWork(workdir, bench.model, inputs, pngs, expected, {
-          batchSizes: plan.batchSizes,
-          minSeconds: plan.minSeconds,
-          topK: TOP_K,
-          inputShape: inputShape(metadata),
-        });
+        if (plan.peerSkipReason !== undefined || expected === undefined) continue;
+        if (round === 1) {
+          ensurePeerVenv(log);
+          await exportPeerWork(workdir, bench.model, inputs, pngs, expected, {
+            batchSizes: plan.batchSizes,
+            minSeconds: plan.minSeconds,
+            topK: TOP_K,
+            inputShape: inputShape(metadata),
+          });
+        }
         // The peer runs with each thread setting one of our backends ran with.
-        const settings = [
-          ...new Map(
-            runs.map((r) => [`${r.intraOpThreads}/${r.interOpThreads}`, r] as const),
-          ).values(),
-        ];
-        for (const { intraOpThreads, interOpThreads } of settings) {
+        const settings = new Map(
+          [...extras.values()].map((e) => [`${e.intraOpThreads}/${e.interOpThreads}`, e] as const),
+        );
+        for (const [setting, { intraOpThreads, interOpThreads }] of settings) {
           const result = runPeer(workdir, intraOpThreads, interOpThreads);
-          const label = `TensorFlow ${result.tensorflowVersion}, intra-op ${result.intraOpThreads} / inter-op ${result.interOpThreads}`;
-          log(`peer ${label}: max |score difference| ${result.maxAbsDiff.toExponential(2)}`);
-          peers.push({ label, result });
+          log(
+            `round ${round} peer intra-op ${intraOpThreads} / inter-op ${interOpThreads}: compute ${result.rows.map((r) => r.computeImagesPerSecond.toFixed(0)).join('/')}/s, max |score difference| ${result.maxAbsDiff.toExponential(2)}`,
+          );
+          peerRounds.set(setting, [...(peerRounds.get(setting) ?? []), result]);
         }
-      } finally {
-        rmSync(workdir, { recursive: true, force: true });
       }
-    } else {
-      log(`peer skipped: ${plan.peerSkipReason}`);
+    } finally {
+      rmSync(workdir, { recursive: true, force: true });
     }
+    if (plan.peerSkipReason !== undefined) log(`peer skipped: ${plan.peerSkipReason}`);
+    const runs: BackendRun[] = available.map((backend) => ({
+      backend,
+      ...(extras.get(backend) as Omit<BackendRun, 'backend' | 'ours'>),
+      ours: medianRows(ourRounds.get(backend) ?? []),
+    }));
+    const peers: PeerRun[] = [...peerRounds.values()].map((results) => {
+      const first = results[0];
+      const result: PeerResult = {
+        ...first,
+        maxAbsDiff: Math.max(...results.map((r) => r.maxAbsDiff)),
+        rows: medianRows(results.map((r) => r.rows)),
+        matmulGflops: median(results.map((r) => r.matmulGflops)),
+      };
+      return {
+        label: `TensorFlow ${first.tensorflowVersion}, intra-op ${first.intraOpThreads} / inter-op ${first.interOpThreads}`,
+        result,
+      };
+    });
     return {
       runs,
       skippedBackends,
@@ -204,6 +228,7 @@ export async function runComputeBench(
       decodeThreads,
       peers,
       peerSkipReason: plan.peerSkipReason,
+      rounds: plan.rounds,
       peaks,
       flopsPerImage: modelFlops(bench.model),
       layers: layerFlops(bench.model),
