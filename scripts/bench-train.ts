@@ -8,6 +8,7 @@
  *  2. peak memory while `train` streams digit PNGs from S3 (a private moto server unless
  *     AWS_ENDPOINT_URL is set) for data sets larger than the configured memory cap.
  * Options: --backends tfjs-node,wasm  --batch-sizes 16,32,64,128  --samples 1024  --repeats 3
+ *          --rounds 3 (alternating rounds of ours and Keras; rates are medians over them)
  *          --peer keras|none  --stream-sizes 1000,4000|none  --memory-cap-mb 2
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { buildModel, DIGITS_CNN } from '../container/src/train/architecture';
 import { runTraining, trainingConfigKey } from '../container/src/train/run-training';
 import { prepareTrainingBackend } from '../container/src/train/training-backend';
 import { digitRange, uploadDigits } from '../test/helpers/train-digits';
+import { median } from './bench/median-rows';
 import { ensurePeerVenv } from './bench/peer-runner';
 import { exportTrainingWork, runTrainingPeer, TrainingPeerResult } from './bench/train-peer';
 import {
@@ -39,67 +41,101 @@ function option(name: string, fallback: string): string {
 }
 const numbers = (text: string) => text.split(',').map(Number);
 
-/** Our samples/s per backend and Keras's per `jit_compile` setting, at each batch size. */
+/**
+ * Our samples/s per backend and Keras's, at each batch size, in alternating rounds (ours, then
+ * Keras) so load on a shared machine falls on both sides; each rate is the median over rounds.
+ */
 async function compareBackends(
   backends: string[],
   batchSizes: number[],
   count: number,
   repeats: number,
+  rounds: number,
 ): Promise<void> {
   const digits = trainingDigits(count);
-  const rates: number[][] = [];
-  const threads: string[] = [];
-  for (const backend of backends) {
-    await prepareTrainingBackend((line) => console.error(line), {
-      ...process.env,
-      TFJS_BACKEND: backend,
-    });
-    threads.push(
-      backend === 'tfjs-node'
-        ? `intra-op ${process.env.TF_NUM_INTRAOP_THREADS} / inter-op ${process.env.TF_NUM_INTEROP_THREADS}`
-        : '1 thread',
-    );
-    const row: number[] = [];
-    for (const batchSize of batchSizes) {
-      row.push(await trainingThroughput(digits, batchSize, repeats));
-      console.error(`${backend} batch ${batchSize}: ${row[row.length - 1].toFixed(0)} samples/s`);
-    }
-    rates.push(row);
-  }
-  const peer =
+  const ours = new Map<string, number[][]>();
+  const threads = new Map<string, string>();
+  const peerRounds: TrainingPeerResult[] = [];
+  const workdir =
     option('--peer', 'keras') === 'keras'
-      ? await kerasPeer(digits, batchSizes, repeats)
+      ? await exportKerasWork(digits, batchSizes, repeats)
       : undefined;
-  const jits = peer ? [...new Set(peer.rows.map((r) => r.jitCompile))] : [];
-  const peerRate = (jit: string, batchSize: number) =>
-    peer?.rows.find((r) => r.jitCompile === jit && r.batchSize === batchSize)?.samplesPerSecond ??
-    NaN;
-  const jitName = (jit: string) =>
-    `Keras fit, jit_compile=${jit}${jit === 'auto' ? ` (XLA ${peer?.rows.find((r) => r.jitCompile === jit)?.resolvedJitCompile ? 'on' : 'off'})` : ''}`;
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const backend of backends) {
+        await prepareTrainingBackend((line) => console.error(line), {
+          ...process.env,
+          TFJS_BACKEND: backend,
+        });
+        threads.set(
+          backend,
+          backend === 'tfjs-node'
+            ? `intra-op ${process.env.TF_NUM_INTRAOP_THREADS} / inter-op ${process.env.TF_NUM_INTEROP_THREADS}`
+            : '1 thread',
+        );
+        const row: number[] = [];
+        for (const batchSize of batchSizes) {
+          row.push(await trainingThroughput(digits, batchSize, repeats));
+          console.error(
+            `round ${round} ${backend} batch ${batchSize}: ${row.at(-1)?.toFixed(0)} samples/s`,
+          );
+        }
+        ours.set(backend, [...(ours.get(backend) ?? []), row]);
+      }
+      if (workdir === undefined) continue;
+      // The same thread counts as the native backend (set before its binding loaded).
+      const peer = runTrainingPeer(
+        workdir,
+        Number(process.env.TF_NUM_INTRAOP_THREADS),
+        Number(process.env.TF_NUM_INTEROP_THREADS),
+      );
+      console.error(
+        `round ${round} Keras: ${peer.rows.map((r) => r.samplesPerSecond.toFixed(0)).join('/')} samples/s`,
+      );
+      peerRounds.push(peer);
+    }
+  } finally {
+    if (workdir !== undefined) rmSync(workdir, { recursive: true, force: true });
+  }
+  const rates = backends.map((b) =>
+    batchSizes.map((_, i) => median((ours.get(b) ?? []).map((round) => round[i]))),
+  );
+  const peer = peerRounds[0];
+  const peerRates = batchSizes.map((batchSize) =>
+    median(
+      peerRounds.map((p) => p.rows.find((r) => r.batchSize === batchSize)?.samplesPerSecond ?? NaN),
+    ),
+  );
+  const keras = peer
+    ? `Keras ${peer.kerasVersion} model.fit (jit_compile auto: XLA ${peer.rows[0]?.resolvedJitCompile ? 'on' : 'off'})`
+    : '';
   console.log(
-    `\n${backends.map((b, i) => `${b}: ${threads[i]}`).join('; ')}${peer ? `; Keras ${peer.kerasVersion} on TensorFlow ${peer.tensorflowVersion}: intra-op ${peer.intraOpThreads} / inter-op ${peer.interOpThreads}` : ''}; median of ${repeats} epochs of ${digits.train.length} digits after a warm-up`,
+    `\n${backends.map((b) => `${b}: ${threads.get(b)}`).join('; ')}${peer ? `; ${keras} on TensorFlow ${peer.tensorflowVersion}: intra-op ${peer.intraOpThreads} / inter-op ${peer.interOpThreads}` : ''}; each rate the median of ${repeats} epochs of ${digits.train.length} digits after a warm-up, then the median over ${rounds} alternating rounds`,
   );
   const ratios = peer ? backends.map((b) => `${b} / Keras`) : [];
-  console.log(
-    `\n| batch size | ${[...backends.map((b) => `${b} samples/s`), ...jits.map((j) => `${jitName(j)} samples/s`), ...ratios].join(' | ')} |`,
-  );
-  console.log(`|${'---:|'.repeat(1 + backends.length + jits.length + ratios.length)}`);
+  const header = [
+    ...backends.map((b) => `${b} samples/s`),
+    ...(peer ? ['Keras samples/s'] : []),
+    ...ratios,
+  ];
+  console.log(`\n| batch size | ${header.join(' | ')} |`);
+  console.log(`|${'---:|'.repeat(1 + header.length)}`);
   batchSizes.forEach((batchSize, i) => {
     const cells = rates.map((r) => r[i].toFixed(0));
-    cells.push(...jits.map((j) => peerRate(j, batchSize).toFixed(0)));
-    // The goal compares with model.fit as Keras runs it by default (the first setting).
-    if (peer)
-      cells.push(...rates.map((r) => `${(r[i] / peerRate(jits[0], batchSize)).toFixed(2)}x`));
+    if (peer) {
+      cells.push(peerRates[i].toFixed(0));
+      cells.push(...rates.map((r) => `${(r[i] / peerRates[i]).toFixed(2)}x`));
+    }
     console.log(`| ${batchSize} | ${cells.join(' | ')} |`);
   });
 }
 
-/** Keras model.fit on the same model, initial weights, digits and batch sizes, on our threads. */
-async function kerasPeer(
+/** The same model, initial weights, digits and batch sizes for Keras model.fit, in a workdir. */
+async function exportKerasWork(
   digits: TrainingDigits,
   batchSizes: number[],
   repeats: number,
-): Promise<TrainingPeerResult> {
+): Promise<string> {
   ensurePeerVenv((line) => console.error(line));
   const workdir = mkdtempSync(join(tmpdir(), 'bench-train-peer-'));
   const model = buildModel(DIGITS_CNN, TRAIN_CLASSES, TRAIN_SEED);
@@ -110,17 +146,12 @@ async function kerasPeer(
       repeats,
       inputShape: TRAIN_SHAPE,
       classCount: TRAIN_CLASSES,
-      jitCompile: ['auto', false],
+      // model.fit as Keras runs it by default.
+      jitCompile: ['auto'],
     });
-    // The same thread counts as the native backend (set before its binding loaded).
-    return runTrainingPeer(
-      workdir,
-      Number(process.env.TF_NUM_INTRAOP_THREADS ?? 1),
-      Number(process.env.TF_NUM_INTEROP_THREADS ?? 1),
-    );
+    return workdir;
   } finally {
     model.dispose();
-    rmSync(workdir, { recursive: true, force: true });
   }
 }
 
@@ -195,6 +226,7 @@ async function main(): Promise<void> {
     numbers(option('--batch-sizes', '16,32,64,128')),
     Number(option('--samples', '1024')),
     Number(option('--repeats', '3')),
+    Number(option('--rounds', '3')),
   );
   if (option('--stream-sizes', '1000,4000') === 'none') return;
   // The streaming run uses the backend training picks by itself.

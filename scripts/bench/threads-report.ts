@@ -1,4 +1,5 @@
 import { count, markdownTable } from './markdown-table';
+import { median } from './median-rows';
 import type { ProbeResult } from './threads-probe';
 
 export interface ThreadSetting {
@@ -17,11 +18,6 @@ export interface ThreadSummary extends ThreadSetting {
   }[];
   readonly trainSamplesPerSecond: number;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 const key = (s: ThreadSetting) => `${s.intraOpThreads}/${s.interOpThreads}`;
 
