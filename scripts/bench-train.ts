@@ -56,10 +56,8 @@ async function compareBackends(
   const ours = new Map<string, number[][]>();
   const threads = new Map<string, string>();
   const peerRounds: TrainingPeerResult[] = [];
-  const workdir =
-    option('--peer', 'keras') === 'keras'
-      ? await exportKerasWork(digits, batchSizes, repeats)
-      : undefined;
+  const withPeer = option('--peer', 'keras') === 'keras';
+  let workdir: string | undefined;
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const backend of backends) {
@@ -82,7 +80,9 @@ async function compareBackends(
         }
         ours.set(backend, [...(ours.get(backend) ?? []), row]);
       }
-      if (workdir === undefined) continue;
+      if (!withPeer) continue;
+      // After the first backend is active: building the model to export needs one.
+      workdir ??= await exportKerasWork(digits, batchSizes, repeats);
       // The same thread counts as the native backend (set before its binding loaded).
       const peer = runTrainingPeer(
         workdir,

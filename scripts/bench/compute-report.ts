@@ -123,7 +123,7 @@ export function opOverheadShare(run: BackendRun): number {
 function profileSection(run: BackendRun): string {
   const p = run.profile;
   return [
-    `**${run.backend}**: one model call at batch ${p.batchSize} (tf.profile kernel times; wall ${sig(p.wallMilliseconds)} ms, one call, and tf.profile's own bookkeeping counts as outside kernels). It runs ${p.opCount} ops; a tiny op (a 1-element add) costs ${sig(run.opOverheadMicroseconds)} µs on this backend, so per-op costs are about ${percent(opOverheadShare(run))} of the call.`,
+    `**${run.backend}**: one model call at batch ${p.batchSize} (tf.profile kernel times; wall ${sig(p.wallMilliseconds)} ms, one call, and tf.profile's own bookkeeping counts as outside kernels; a kernel another calls, such as the Add and Relu inside tfjs-node's FusedConv2D, counts in both). It runs ${p.opCount} ops; a tiny op (a 1-element add) costs ${sig(run.opOverheadMicroseconds)} µs on this backend, so per-op costs are about ${percent(opOverheadShare(run))} of the call.`,
     '',
     markdownTable(
       ['Kernel', 'ms', 'Share of wall time'],
@@ -161,9 +161,12 @@ function nativeGap(result: ComputeBenchResult, ratios: readonly PeerRatio[]): st
       : `**tfjs-node goal missed** at ${misses.map((m) => `batch ${m.batchSize} (${m.compute < NATIVE_GOAL.compute ? `compute ${ratio(m.compute)}` : ''}${m.compute < NATIVE_GOAL.compute && m.endToEnd < NATIVE_GOAL.endToEnd ? ', ' : ''}${m.endToEnd < NATIVE_GOAL.endToEnd ? `end to end ${ratio(m.endToEnd)}` : ''})`).join(', ')} against ${NATIVE_GOAL.compute}x the peer on the same threads (${lowest}). Where the time goes:`;
   const p = run.profile;
   const conv = p.kernels.filter((k) => /conv/i.test(k.kernel)).reduce((s, k) => s + k.share, 0);
+  const addRelu = p.kernels
+    .filter((k) => k.kernel === 'Add' || k.kernel === 'Relu')
+    .reduce((s, k) => s + k.share, 0);
   const largest = Math.max(...run.ours.map((r) => r.batchSize));
   const details = [
-    `- **Kernels**: the same TensorFlow ${result.peers[0]?.result.tensorflowVersion ?? ''} oneDNN kernels as the peer; the convolutions are ${percent(conv)} of a batch-${p.batchSize} call.`,
+    `- **Kernels**: the same TensorFlow ${result.peers[0]?.result.tensorflowVersion ?? ''} oneDNN kernels as the peer, but not fused: tfjs-node 4.22's FusedConv2D and _FusedMatMul run the convolution or matmul, then the bias Add, then the Relu as three eager ops, three passes over the activations, where the peer's graph optimiser fuses each triple into one oneDNN op. The convolutions are ${percent(conv)} of a batch-${p.batchSize} call, the separate Add and Relu inside them ${percent(addRelu)}.`,
     `- **Per op**: our model call runs ${p.opCount} eager ops, each a separate N-API call into TensorFlow's eager runtime (${sig(run.opOverheadMicroseconds)} µs for a tiny op, about ${percent(opOverheadShare(run))} of the batch-${p.batchSize} call); the peer's \`tf.function\` runs one graph per call, so this cost weighs most at small batches.`,
     `- **End to end**: decoding runs in JavaScript on ${result.decodeThreads} decode thread${result.decodeThreads === 1 ? '' : 's'} beside the model thread, competing with TensorFlow's ${run.intraOpThreads} intra-op thread${run.intraOpThreads === 1 ? '' : 's'} for the ${result.peers[0]?.result.cpuCount ?? 'same'} cores; at batch ${largest} decoding and preprocessing are ${percent(decodeFraction(run, largest))} of the end-to-end time per image, where the peer decodes in C++ inside its graph.`,
   ];

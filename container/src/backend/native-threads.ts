@@ -3,9 +3,12 @@ import { cpus } from 'node:os';
 /**
  * TensorFlow's thread pools for the native backend, as the environment variables its C library
  * reads at context creation (TF_NUM_INTRAOP_THREADS, TF_NUM_INTEROP_THREADS), plus its log level.
- * Values already set win; the defaults were chosen by `npm run bench:threads`
- * (docs/benchmarks.md): intra-op one thread per core, inter-op 1, because the worker runs one
- * model call at a time and a second inter-op thread only contends for the same cores.
+ * Values already set win. The defaults come from `npm run bench:threads` (docs/benchmarks.md,
+ * Native thread counts): intra-op one thread per core, because on 2 cores intra-op 2 scored
+ * 3-8x and trained 3x faster than intra-op 1; inter-op 1, because inter-op 2 was within the
+ * run-to-run spread (a little faster at scoring, slower at training) and tfjs-node runs eager
+ * ops one at a time, so a second inter-op thread has nothing of ours to run in parallel and
+ * only competes with the decode threads for the cores.
  */
 export function nativeThreadEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return {
