@@ -19,6 +19,7 @@ import { formatMarkdown } from './bench/format-markdown';
 import type { ProbeRequest, ProbeResult } from './bench/threads-probe';
 import { fastestSetting, summariseThreads, threadsSection } from './bench/threads-report';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { ensureNative } from '../container/native/ensure-native';
 
 const log = (line: string) => process.stderr.write(`[bench:threads] ${line}\n`);
 const numbers = (text: string) => text.split(',').map(Number);
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const rounds = Number(args.strings.get('rounds') ?? '3');
   const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
   const date = new Date().toISOString().slice(0, 10);
+  await ensureNative(log);
   const emulator = await startEmulator(log);
   const emulatorEnv = emulatorEnvironment(emulator.endpoint);
   Object.assign(process.env, emulatorEnv);

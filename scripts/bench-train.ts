@@ -177,7 +177,6 @@ async function peakMemory(
 }
 
 async function streaming(sizes: number[], memoryCapMb: number): Promise<void> {
-  await ensureNative((line) => process.stderr.write(`${line}\n`));
   const emulator = await startEmulator();
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
   const s3 = s3Client();
@@ -221,6 +220,8 @@ async function streaming(sizes: number[], memoryCapMb: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}`);
+  // Builds tfjs-node on first use, so the comparison (and the streaming run) can load it.
+  await ensureNative((line) => process.stderr.write(`${line}\n`));
   await compareBackends(
     option('--backends', 'tfjs-node,wasm').split(','),
     numbers(option('--batch-sizes', '16,32,64,128')),
