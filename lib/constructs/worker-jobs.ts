@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -88,6 +88,9 @@ export class WorkerJobs extends Construct {
       // Both jobs request a GPU: a binding that fails to load or sees no GPU must fail the job
       // rather than score on the instance's CPU (container/src/backend/select-backend.ts).
       [WORKER_ENV.backend]: 'tfjs-node-gpu',
+      // The ECS agent on EC2 sets no AWS_REGION (Fargate does), the JS SDK reads no region from
+      // instance metadata, and IMDS is out of the containers' reach (hop limit 1).
+      AWS_REGION: Stack.of(this).region,
       // No TRAINING_PREFIX: the train command reads training/<model>/ for whichever model the
       // job's `model` parameter names, so one definition serves every model.
     };

@@ -60,6 +60,18 @@ describe('WorkerJobs', () => {
     },
   );
 
+  it.each(['gbi-infer', 'gbi-train'])(
+    'gives %s the stack region as AWS_REGION, which ECS on EC2 does not set',
+    (name) => {
+      template.hasResourceProperties('AWS::Batch::JobDefinition', {
+        JobDefinitionName: name,
+        ContainerProperties: Match.objectLike({
+          Environment: Match.arrayWith([{ Name: 'AWS_REGION', Value: { Ref: 'AWS::Region' } }]),
+        }),
+      });
+    },
+  );
+
   it('runs the retrain job with the train command and the model name as its default parameter', () => {
     template.hasResourceProperties('AWS::Batch::JobDefinition', {
       JobDefinitionName: 'gbi-train',
