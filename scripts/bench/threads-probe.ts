@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const resolved = await resolveModel(s3, bucket, { name: BENCH_MODEL_NAME });
   const scorer = await loadScorer(resolved, s3);
   const decodeThreads = Math.max(0, availableParallelism() - 1);
-  const decoder = decodeThreads > 0 ? decodePool(decodeThreads) : inlineDecoder();
+  const decoder =
+    decodeThreads > 0 ? decodePool(decodeThreads, { timeoutMs: 60_000 }) : inlineDecoder();
   try {
     const { pngs, inputs } = benchInputs(256, resolved.metadata.input);
     const rows: ThroughputRow[] = [];
