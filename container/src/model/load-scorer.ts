@@ -13,7 +13,10 @@ export interface Scorer {
 }
 
 interface Predictor {
-  predict(input: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+  predict(
+    input: tf.Tensor,
+    config: tf.ModelPredictConfig,
+  ): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
   dispose(): unknown;
 }
 
@@ -42,7 +45,12 @@ function predictor(model: Predictor, shape: readonly number[]) {
       flat.set(input, i * size);
     });
     const output = tf.tidy(() => {
-      const predicted = model.predict(tf.tensor(flat, [inputs.length, ...shape]));
+      // The mini-batch is already the size the worker chose (--batch-size): one call, since
+      // LayersModel.predict would otherwise split it into chunks of 32 and concatenate them
+      // (measured: 0.6x the batch-128 rate on tfjs-node, docs/benchmarks.md).
+      const predicted = model.predict(tf.tensor(flat, [inputs.length, ...shape]), {
+        batchSize: inputs.length,
+      });
       if (!(predicted instanceof tf.Tensor)) {
         throw new Error('model has several outputs, expected one');
       }
