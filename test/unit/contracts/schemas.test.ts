@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKENDS } from '../../../container/src/backend/choose-backend';
 import { MANIFEST_SCHEMA_VERSION } from '../../../lib/contracts/manifest';
-import { ERROR_CODES, RECORDS_SCHEMA_VERSION } from '../../../lib/contracts/records';
+import {
+  ERROR_CODES,
+  MAX_REASON_BYTES,
+  RECORDS_SCHEMA_VERSION,
+} from '../../../lib/contracts/records';
 import { REGISTRY_SCHEMA_VERSION } from '../../../lib/contracts/registry';
 import {
   Contract,
@@ -226,6 +230,12 @@ describe('the schemas agree with the TypeScript contracts', () => {
   it('lists exactly the error codes of lib/contracts/records.ts', () => {
     // given ERROR_CODES / when compared with the schema's enum / then they are the same list
     expect(common().errorCode.enum).toEqual([...ERROR_CODES]);
+  });
+
+  it('bounds an error reason by MAX_REASON_BYTES', () => {
+    // given the byte bound / when compared with the schema's length bound / then they agree
+    const properties = schemaOf('error-record').properties as Record<string, JsonSchema>;
+    expect(properties.reason.maxLength).toBe(MAX_REASON_BYTES);
   });
 
   it('lists exactly the backends the worker names in its summaries', () => {
