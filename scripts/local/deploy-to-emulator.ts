@@ -24,6 +24,9 @@ import {
 } from './deploy/emulator-template';
 import { publishFileAssets } from './deploy/publish-assets';
 import { synthesizeStack } from './deploy/synth-assembly';
+import { describeUnsupported, unsupportedResources } from './deploy/unsupported-resources';
+import { detectEmulator } from './emulator/detect-emulator';
+import type { EmulatorCapabilities } from './emulator/emulator-capabilities';
 import { EmulatorDeployError } from './errors';
 
 export interface EmulatorDeployOptions {
@@ -34,6 +37,8 @@ export interface EmulatorDeployOptions {
   /** @default 'GpuBatchInference', the name `cdk deploy` gives it */
   readonly stackName?: string;
   readonly log?: (line: string) => void;
+  /** @default - detected from the emulator at AWS_ENDPOINT_URL */
+  readonly capabilities?: EmulatorCapabilities;
 }
 
 export interface EmulatorDeployment {
@@ -104,6 +109,13 @@ export async function deployToEmulator(
 
   log('synthesizing the CDK app (bundles the batcher Lambda, runs cdk-nag)');
   const synthesized = synthesizeStack(options.pipeline ?? {}, options.outdir);
+  const capabilities = options.capabilities ?? (await detectEmulator(endpoint));
+  const unsupported = unsupportedResources(synthesized.template, capabilities);
+  if (unsupported.length > 0) {
+    throw new EmulatorDeployError(
+      `stack ${stackName} not deployed at ${endpoint}: ${describeUnsupported(unsupported, capabilities)}`,
+    );
+  }
   const bootstrap = await bootstrapEmulator(region);
   const s3 = s3Client();
   const published = await publishFileAssets(synthesized.fileAssets, bootstrap, s3);

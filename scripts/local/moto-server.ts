@@ -2,6 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { detectEmulator } from './emulator/detect-emulator';
 
 /** Pinned so every machine and CI run tests against the same emulator behaviour. */
 export const MOTO_VERSION = '5.2.5';
@@ -64,7 +65,7 @@ async function waitUntilUp(endpoint: string, timeoutMs: number): Promise<void> {
 /**
  * moto runs Batch jobs and Lambda functions in Docker by default; this machine has no Docker
  * engine, so both are switched off before any resource is created. Batch jobs are run by the
- * project's local executor instead. Harmless against LocalStack, which ignores the path.
+ * project's local executor instead. moto only: LocalStack answers the path with 404.
  */
 export async function configureForNoDocker(endpoint: string): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/config`, {
@@ -77,22 +78,18 @@ export async function configureForNoDocker(endpoint: string): Promise<void> {
   }
 }
 
-/** Resets all emulator state (moto only); lets a test start from empty buckets and queues. */
-export async function resetEmulator(endpoint: string): Promise<void> {
-  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  await configureForNoDocker(endpoint);
-}
-
 /**
  * Starts moto server on a free loopback port, or uses AWS_ENDPOINT_URL when it is already set
- * (a running LocalStack, say) and starts nothing.
+ * (a running LocalStack or moto) and starts nothing; a moto there is configured like ours.
  */
 export async function startEmulator(
   log: (line: string) => void = () => undefined,
 ): Promise<RunningEmulator> {
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) {
-    log(`using the emulator at AWS_ENDPOINT_URL=${external}`);
+    const { kind } = await detectEmulator(external);
+    log(`using the ${kind} emulator at AWS_ENDPOINT_URL=${external}`);
+    if (kind === 'moto') await configureForNoDocker(external);
     return { endpoint: external, stop: async () => undefined };
   }
   const binary = ensureMotoInstalled(log);

@@ -8,6 +8,7 @@ import {
   RegisterJobDefinitionCommand,
 } from '@aws-sdk/client-batch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { INFER_COMMAND } from '../../lib/contracts/job-contract';
 import { RESULTS_PREFIXES } from '../../lib/contracts/keys';
@@ -36,24 +37,10 @@ export async function createBufferTable(
   return name;
 }
 
-/**
- * moto refuses a compute environment whose service role it does not know, and this project
- * has no IAM client. moto reads the service from the Authorization header's credential scope
- * without verifying the signature, so a plain query-protocol request creates the role.
- */
+/** moto refuses a compute environment whose service role it does not know. */
 async function createServiceRole(name: string): Promise<string> {
-  const endpoint = process.env.AWS_ENDPOINT_URL;
-  if (!endpoint) throw new Error('AWS_ENDPOINT_URL: not set; integration tests need the emulator');
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: new URLSearchParams({
-      Action: 'CreateRole',
-      Version: '2010-05-08',
+  const { Role } = await new IAMClient({}).send(
+    new CreateRoleCommand({
       RoleName: name,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
@@ -65,12 +52,9 @@ async function createServiceRole(name: string): Promise<string> {
           },
         ],
       }),
-    }).toString(),
-  });
-  const text = await response.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
-  if (!response.ok || !arn) throw new Error(`IAM CreateRole ${name} failed: ${text}`);
-  return arn;
+    }),
+  );
+  return Role!.Arn!;
 }
 
 export interface BatchResources {

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
+import type { AwsService } from '../../scripts/local/emulator/emulator-capabilities';
 import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
 import type { BatcherContext } from '../../lambda/batcher/batcher-context';
 import type { BatcherConfig } from '../../lambda/batcher/config';
@@ -92,6 +93,9 @@ export class RequestSerializer {
     return client;
   }
 }
+
+/** What a batcher testbed uses: the buffer table, the results bucket, the job queue and its role. */
+export const BATCHER_SERVICES: readonly AwsService[] = ['s3', 'dynamodb', 'batch', 'iam'];
 
 export interface BatcherTestbed {
   readonly config: BatcherConfig;

@@ -62,23 +62,37 @@ export async function notifyQueueOnCreate(
   );
 }
 
-/** Receives until `count` messages arrived or the queue stays empty for one long poll. */
-export async function receiveAll(
+/** How long a test waits for messages or events: emulators deliver S3 notifications asynchronously. */
+export const DELIVERY_DEADLINE_MS = 15_000;
+
+/**
+ * Receives (and keeps) messages until `done` holds for what arrived or the deadline passes, and
+ * returns what arrived either way, so the caller's assertion shows the difference. Empty polls
+ * do not end the wait: LocalStack delivers S3 notifications seconds after the PutObject.
+ */
+export async function receiveUntil(
   sqs: SQSClient,
   queueUrl: string,
-  count: number,
+  done: (messages: readonly Message[]) => boolean,
+  deadlineMs = DELIVERY_DEADLINE_MS,
 ): Promise<Message[]> {
   const messages: Message[] = [];
-  for (let idle = 0; messages.length < count && idle < 2;) {
+  const deadline = Date.now() + deadlineMs;
+  while (!done(messages) && Date.now() < deadline) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: 10,
+        // Short long-polls keep the overshoot past the deadline under a second.
         WaitTimeSeconds: 1,
       }),
     );
-    idle = Messages.length === 0 ? idle + 1 : 0;
     messages.push(...Messages);
   }
   return messages;
+}
+
+/** Receives until `count` messages arrived or the deadline passed. */
+export function receiveAll(sqs: SQSClient, queueUrl: string, count: number): Promise<Message[]> {
+  return receiveUntil(sqs, queueUrl, (messages) => messages.length >= count);
 }

@@ -2,17 +2,18 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { backfillPrefix } from '../../../lambda/batcher/backfill';
 import { submittedBatches } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
-import { BatcherTestbed, createTestbed, invocationContext } from '../../helpers/batcher-harness';
+import {
+  BATCHER_SERVICES,
+  BatcherTestbed,
+  createTestbed,
+  invocationContext,
+} from '../../helpers/batcher-harness';
 import { createBucket } from '../../helpers/emulator-resources';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 let shared: BatchResources;
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 /** A bucket holding `keys`, uploaded without any notification: files from before the stack. */
 async function bucketWith(bed: BatcherTestbed, keys: string[]): Promise<string> {
@@ -26,7 +27,12 @@ async function bucketWith(bed: BatcherTestbed, keys: string[]): Promise<string> 
 const bedWith = (maxFiles: number) =>
   createTestbed({ thresholds: { maxFiles, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } }, shared);
 
-describe('batcher backfill from a prefix listing', () => {
+describeOnEmulator(BATCHER_SERVICES, 'batcher backfill from a prefix listing', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('submits the objects under a prefix through the same manifest and job path', async () => {
     // given five objects under incoming/ and one folder marker, from before the stack existed
     const bed = await bedWith(100);

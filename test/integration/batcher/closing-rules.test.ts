@@ -3,7 +3,7 @@ import type { BufferItem } from '../../../lambda/batcher/buffer-item';
 import { DynamoBufferStore } from '../../../lambda/batcher/dynamo-buffer-store';
 import { submittedBatches } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
-import { createTestbed, invoke } from '../../helpers/batcher-harness';
+import { BATCHER_SERVICES, createTestbed, invoke } from '../../helpers/batcher-harness';
 import {
   s3EventBody,
   s3TestEventBody,
@@ -11,16 +11,12 @@ import {
   sqsEvent,
   sqsRecord,
 } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 let shared: BatchResources;
 const MAX_WAIT_MS = 300_000;
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 const object = (name: string, size = 100): BufferItem => ({
   bucket: 'input-bucket',
@@ -35,7 +31,12 @@ const bedWith = (maxFiles: number, maxBytes = 1024 ** 3) =>
 const metricLines = (lines: string[], name: string) =>
   lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => name in l);
 
-describe('batcher closing rules on the emulator', () => {
+describeOnEmulator(BATCHER_SERVICES, 'batcher closing rules on the emulator', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('keeps a young batch open when the schedule runs', async () => {
     // given a batch of two objects, well under every threshold
     const bed = await bedWith(10);

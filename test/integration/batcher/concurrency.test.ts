@@ -7,6 +7,7 @@ import {
 } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
 import {
+  BATCHER_SERVICES,
   createTestbed,
   invoke,
   RequestSerializer,
@@ -14,17 +15,13 @@ import {
   TEST_LEASE_MS,
 } from '../../helpers/batcher-harness';
 import { s3EventBody, scheduledEvent, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
 let shared: BatchResources;
 const MAX_WAIT_MS = 300_000;
 const thresholds = { maxFiles: 7, maxBytes: 1024 ** 3, maxWaitMs: MAX_WAIT_MS };
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 const objects = (count: number): BufferItem[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -34,7 +31,12 @@ const objects = (count: number): BufferItem[] =>
     etag: `etag-${i}`,
   }));
 
-describe('batcher under concurrent invocations', () => {
+describeOnEmulator(BATCHER_SERVICES, 'batcher under concurrent invocations', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('puts each object in exactly one submitted batch when overlapping deliveries run at once', async () => {
     // given 40 objects and 8 deliveries, each object in two of them, one also notified twice
     const bed = await createTestbed({ thresholds, shardSize: 3 }, shared);

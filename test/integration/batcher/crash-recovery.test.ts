@@ -7,8 +7,15 @@ import {
   submittedBatches,
 } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
-import { CrashInjector, createTestbed, invoke, TEST_LEASE_MS } from '../../helpers/batcher-harness';
+import {
+  BATCHER_SERVICES,
+  CrashInjector,
+  createTestbed,
+  invoke,
+  TEST_LEASE_MS,
+} from '../../helpers/batcher-harness';
 import { s3EventBody, scheduledEvent, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 // Each crash point replays a whole delivery against the emulator.
 jest.setTimeout(300_000);
@@ -57,20 +64,20 @@ async function sweepCrashThenRecover(crash: CrashInjector) {
   return submittedBatches(bed);
 }
 
-beforeAll(async () => {
-  const bed = await bedFor();
-  shared = await createBatchResources(bed.batch);
-  const recorder = new CrashInjector();
-  await invoke({ ...bed, config: { ...bed.config, jobQueue: shared.jobQueueArn } }, delivery(), {
-    crash: recorder,
+describeOnEmulator(BATCHER_SERVICES, 'batcher crash recovery', () => {
+  beforeAll(async () => {
+    const bed = await bedFor();
+    shared = await createBatchResources(bed.batch);
+    const recorder = new CrashInjector();
+    await invoke({ ...bed, config: { ...bed.config, jobQueue: shared.jobQueueArn } }, delivery(), {
+      crash: recorder,
+    });
+    requestsOfOneDelivery = recorder.calls;
+    const sweepRecorder = new CrashInjector();
+    await sweepCrashThenRecover(sweepRecorder);
+    requestsOfOneSweep = sweepRecorder.calls;
   });
-  requestsOfOneDelivery = recorder.calls;
-  const sweepRecorder = new CrashInjector();
-  await sweepCrashThenRecover(sweepRecorder);
-  requestsOfOneSweep = sweepRecorder.calls;
-});
 
-describe('batcher crash recovery', () => {
   it('makes every request of the delivery path, from buffering to SubmitJob, a crash point', () => {
     // given the requests one undisturbed delivery makes
     // then they span buffering, the manifest and the submission

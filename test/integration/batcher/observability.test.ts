@@ -2,17 +2,13 @@ import { inferJobName } from '../../../lib/contracts/job-contract';
 import type { BufferItem } from '../../../lambda/batcher/buffer-item';
 import { submittedBatches } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
-import { createTestbed, invoke } from '../../helpers/batcher-harness';
+import { BATCHER_SERVICES, createTestbed, invoke } from '../../helpers/batcher-harness';
 import { s3EventBody, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 let shared: BatchResources;
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 const objects: BufferItem[] = ['a', 'b'].map((name) => ({
   bucket: 'input-bucket',
@@ -27,7 +23,12 @@ const bed2 = () =>
 const parsed = (lines: string[]) =>
   lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
-describe('batcher logs and metrics', () => {
+describeOnEmulator(BATCHER_SERVICES, 'batcher logs and metrics', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('logs the submitted job as JSON with its batch id, job id and manifest, and its submit latency', async () => {
     // given a delivery that fills a batch
     const bed = await bed2();

@@ -3,6 +3,7 @@ import { DynamoBufferStore } from '../../../lambda/batcher/dynamo-buffer-store';
 import { submittedBatches } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
 import {
+  BATCHER_SERVICES,
   CrashInjector,
   createTestbed,
   failRequests,
@@ -11,15 +12,11 @@ import {
   TEST_LEASE_MS,
 } from '../../helpers/batcher-harness';
 import { s3EventBody, scheduledEvent, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 let shared: BatchResources;
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 const objects: BufferItem[] = ['a', 'b', 'c'].map((name) => ({
   bucket: 'input-bucket',
@@ -31,7 +28,12 @@ const objects: BufferItem[] = ['a', 'b', 'c'].map((name) => ({
 const bed3 = () =>
   createTestbed({ thresholds: { maxFiles: 3, maxBytes: 1024 ** 3, maxWaitMs: 300_000 } }, shared);
 
-describe('batcher job submission', () => {
+describeOnEmulator(BATCHER_SERVICES, 'batcher job submission', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('retries a throttled and a failing SubmitJob and submits the batch once', async () => {
     // given a Batch API that throttles once and then fails with a 503
     const bed = await bed3();

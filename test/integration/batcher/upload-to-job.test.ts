@@ -12,7 +12,12 @@ import {
   readManifests,
 } from '../../helpers/batcher-emulator-resources';
 import { handler } from '../../../lambda/batcher/handler';
-import { batcherEnvironment, createTestbed, lambdaContext } from '../../helpers/batcher-harness';
+import {
+  batcherEnvironment,
+  createTestbed,
+  lambdaContext,
+  BATCHER_SERVICES,
+} from '../../helpers/batcher-harness';
 import {
   createBucket,
   createQueue,
@@ -20,25 +25,26 @@ import {
   receiveAll,
 } from '../../helpers/emulator-resources';
 import { sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
+const UPLOAD_SERVICES = [...BATCHER_SERVICES, 'sqs' as const];
 const sqs = sqsClient();
 let shared: BatchResources;
 
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
-
 // The handler reads its configuration from process.env, which jest workers share across files.
 const savedEnv = { ...process.env };
-afterEach(() => {
-  process.env = { ...savedEnv };
-});
-
 const deliveryOf = (messages: Message[]) =>
   sqsEvent(...messages.map((m) => sqsRecord(m.Body!, m.MessageId!)));
 
-describe('batcher from real uploads to a submitted job', () => {
+describeOnEmulator(UPLOAD_SERVICES, 'batcher from real uploads to a submitted job', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
   it('writes the manifest of real uploads and submits one array job with a child per shard', async () => {
     // given an input bucket notifying a queue, and a batcher that closes at 3 files in shards of 2
     const input = await createBucket(s3Client());

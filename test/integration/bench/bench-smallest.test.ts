@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchReport } from '../../../scripts/bench';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { STACK_SERVICES } from '../../helpers/stack-services';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -24,7 +26,7 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 
 // `npm run bench -- --size small`, once, into a scratch docs folder; the tests read its output.
 // No timing is asserted: only that every part ran and produced its numbers and sections.
-describe('npm run bench at the smallest size', () => {
+describeOnEmulator(STACK_SERVICES, 'npm run bench at the smallest size', () => {
   let docsDir: string;
   let report: BenchReport;
   let benchmarks: string;

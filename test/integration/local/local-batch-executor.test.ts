@@ -5,6 +5,7 @@ import { BatchClient, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aw
 import { LocalBatchExecutor } from '../../../scripts/local/executor/local-batch-executor';
 import { createBatchResources } from '../../helpers/batcher-emulator-resources';
 import { uniqueName } from '../../helpers/emulator-resources';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
@@ -38,161 +39,167 @@ interface ProbeRecord {
 const batch = new BatchClient({});
 let jobQueue: string;
 
-beforeAll(async () => {
-  ({ jobQueueArn: jobQueue } = await createBatchResources(batch));
-});
-
-async function probeDefinition(directory: string, command: string[]): Promise<string> {
-  const { jobDefinitionArn } = await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: uniqueName('probe'),
-      type: 'container',
-      parameters: { word: 'default-word' },
-      containerProperties: {
-        image: 'probe:local',
-        command,
-        environment: [{ name: 'OUT_DIR', value: outDirOf(directory) }],
-        resourceRequirements: [
-          { type: 'VCPU', value: '1' },
-          { type: 'MEMORY', value: '128' },
-        ],
-      },
-    }),
-  );
-  return jobDefinitionArn!;
-}
-
-function executorFor(directory: string, parallelism = 2): LocalBatchExecutor {
-  return new LocalBatchExecutor({
-    batch,
-    jobQueue,
-    stateFile: join(directory, 'jobs.json'),
-    logDirectory: join(directory, 'logs'),
-    parallelism,
-    environment: { PATH: process.env.PATH ?? '' },
-    entrypoint: [process.execPath, '-e', PROBE, '--'],
+describeOnEmulator(['batch', 'iam'], 'the local Batch executor', () => {
+  beforeAll(async () => {
+    ({ jobQueueArn: jobQueue } = await createBatchResources(batch));
   });
-}
 
-/** Probe records live apart from the executor's own files. */
-function outDirOf(directory: string): string {
-  const out = join(directory, 'out');
-  mkdirSync(out, { recursive: true });
-  return out;
-}
+  async function probeDefinition(directory: string, command: string[]): Promise<string> {
+    const { jobDefinitionArn } = await batch.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: uniqueName('probe'),
+        type: 'container',
+        parameters: { word: 'default-word' },
+        containerProperties: {
+          image: 'probe:local',
+          command,
+          environment: [{ name: 'OUT_DIR', value: outDirOf(directory) }],
+          resourceRequirements: [
+            { type: 'VCPU', value: '1' },
+            { type: 'MEMORY', value: '128' },
+          ],
+        },
+      }),
+    );
+    return jobDefinitionArn!;
+  }
 
-function probes(directory: string): ProbeRecord[] {
-  const outDir = outDirOf(directory);
-  return readdirSync(outDir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as ProbeRecord);
-}
-
-test('an array job runs one process per child with its index and the parameters filled in', async () => {
-  // Given a job definition whose command has a parameter placeholder
-  const directory = mkdtempSync(join(tmpdir(), 'executor-'));
-  const definition = await probeDefinition(directory, ['say', 'Ref::word']);
-  const executor = executorFor(directory);
-  // When an array job of 3 is submitted with the parameter set
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({
-      jobName: uniqueName('array'),
+  function executorFor(directory: string, parallelism = 2): LocalBatchExecutor {
+    return new LocalBatchExecutor({
+      batch,
       jobQueue,
-      jobDefinition: definition,
-      arrayProperties: { size: 3 },
-      parameters: { word: 'hello' },
-    }),
-  );
-  await executor.poll();
-  const job = await executor.waitForJob(jobId!);
-  // Then each child ran once with its index, the job id and the substituted command
-  expect(job.status).toBe('SUCCEEDED');
-  const runs = probes(directory).filter((p) => p.jobId.startsWith(jobId!));
-  expect(runs.map((r) => r.index).sort()).toEqual(['0', '1', '2']);
-  expect(runs.every((r) => r.args.join(' ') === 'say hello')).toBe(true);
-});
+      stateFile: join(directory, 'jobs.json'),
+      logDirectory: join(directory, 'logs'),
+      parallelism,
+      environment: { PATH: process.env.PATH ?? '' },
+      entrypoint: [process.execPath, '-e', PROBE, '--'],
+    });
+  }
 
-test('no more processes run at once than the parallelism allows', async () => {
-  // Given an executor with parallelism 2
-  const directory = mkdtempSync(join(tmpdir(), 'executor-'));
-  const definition = await probeDefinition(directory, ['wait']);
-  const executor = executorFor(directory, 2);
-  // When an array job of 5 runs
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({
-      jobName: uniqueName('bounded'),
-      jobQueue,
-      jobDefinition: definition,
-      arrayProperties: { size: 5 },
-    }),
-  );
-  await executor.poll();
-  await executor.waitForJob(jobId!);
-  // Then at no child's start were more than 2 children running
-  const runs = probes(directory).filter((p) => p.jobId.startsWith(jobId!));
-  const overlap = Math.max(
-    ...runs.map(
-      (run) => runs.filter((o) => o.started <= run.started && o.ended > run.started).length,
-    ),
-  );
-  expect(runs).toHaveLength(5);
-  expect(overlap).toBeLessThanOrEqual(2);
-});
+  /** Probe records live apart from the executor's own files. */
+  function outDirOf(directory: string): string {
+    const out = join(directory, 'out');
+    mkdirSync(out, { recursive: true });
+    return out;
+  }
 
-test('children that exit non-zero fail the array job, and the record keeps their exit codes', async () => {
-  // Given a job whose command makes every process exit with 3
-  const directory = mkdtempSync(join(tmpdir(), 'executor-'));
-  const failing = await probeDefinition(directory, ['--exit', '3']);
-  const executor = executorFor(directory);
-  // When it runs as an array of 2
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({
-      jobName: uniqueName('failing'),
-      jobQueue,
-      jobDefinition: failing,
-      arrayProperties: { size: 2 },
-    }),
-  );
-  await executor.poll();
-  const job = await executor.waitForJob(jobId!);
-  // Then the job is FAILED and the record says why
-  expect(job.status).toBe('FAILED');
-  expect(job.children.map((c) => c.exitCode)).toEqual([3, 3]);
-  expect(job.reason).toContain('exit code 3');
-});
+  function probes(directory: string): ProbeRecord[] {
+    const outDir = outDirOf(directory);
+    return readdirSync(outDir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')) as ProbeRecord);
+  }
 
-test('a job whose command names a missing parameter fails without running, naming it', async () => {
-  // Given a command with a placeholder no parameter fills
-  const directory = mkdtempSync(join(tmpdir(), 'executor-'));
-  const definition = await probeDefinition(directory, ['say', 'Ref::missing']);
-  const executor = executorFor(directory);
-  // When the job is discovered
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: uniqueName('unfilled'), jobQueue, jobDefinition: definition }),
-  );
-  await executor.poll();
-  const job = await executor.waitForJob(jobId!);
-  // Then it is FAILED with the placeholder named, and no process ran
-  expect(job.status).toBe('FAILED');
-  expect(job.reason).toContain('Ref::missing');
-  expect(probes(directory).filter((p) => p.jobId.startsWith(jobId!))).toHaveLength(0);
-});
+  test('an array job runs one process per child with its index and the parameters filled in', async () => {
+    // Given a job definition whose command has a parameter placeholder
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const definition = await probeDefinition(directory, ['say', 'Ref::word']);
+    const executor = executorFor(directory);
+    // When an array job of 3 is submitted with the parameter set
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({
+        jobName: uniqueName('array'),
+        jobQueue,
+        jobDefinition: definition,
+        arrayProperties: { size: 3 },
+        parameters: { word: 'hello' },
+      }),
+    );
+    await executor.poll();
+    const job = await executor.waitForJob(jobId!);
+    // Then each child ran once with its index, the job id and the substituted command
+    expect(job.status).toBe('SUCCEEDED');
+    const runs = probes(directory).filter((p) => p.jobId.startsWith(jobId!));
+    expect(runs.map((r) => r.index).sort()).toEqual(['0', '1', '2']);
+    expect(runs.every((r) => r.args.join(' ') === 'say hello')).toBe(true);
+  });
 
-test('a restarted executor keeps its record and does not run finished jobs again', async () => {
-  // Given a job an executor ran to the end
-  const directory = mkdtempSync(join(tmpdir(), 'executor-'));
-  const definition = await probeDefinition(directory, ['once']);
-  const first = executorFor(directory);
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: uniqueName('once'), jobQueue, jobDefinition: definition }),
-  );
-  await first.poll();
-  await first.waitForJob(jobId!);
-  // When a new executor starts on the same state file and polls
-  const second = executorFor(directory);
-  await second.poll();
-  await second.drain();
-  // Then it reports the job as finished and the process ran once
-  expect(second.job(jobId!)?.status).toBe('SUCCEEDED');
-  expect(probes(directory).filter((p) => p.jobId === jobId)).toHaveLength(1);
+  test('no more processes run at once than the parallelism allows', async () => {
+    // Given an executor with parallelism 2
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const definition = await probeDefinition(directory, ['wait']);
+    const executor = executorFor(directory, 2);
+    // When an array job of 5 runs
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({
+        jobName: uniqueName('bounded'),
+        jobQueue,
+        jobDefinition: definition,
+        arrayProperties: { size: 5 },
+      }),
+    );
+    await executor.poll();
+    await executor.waitForJob(jobId!);
+    // Then at no child's start were more than 2 children running
+    const runs = probes(directory).filter((p) => p.jobId.startsWith(jobId!));
+    const overlap = Math.max(
+      ...runs.map(
+        (run) => runs.filter((o) => o.started <= run.started && o.ended > run.started).length,
+      ),
+    );
+    expect(runs).toHaveLength(5);
+    expect(overlap).toBeLessThanOrEqual(2);
+  });
+
+  test('children that exit non-zero fail the array job, and the record keeps their exit codes', async () => {
+    // Given a job whose command makes every process exit with 3
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const failing = await probeDefinition(directory, ['--exit', '3']);
+    const executor = executorFor(directory);
+    // When it runs as an array of 2
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({
+        jobName: uniqueName('failing'),
+        jobQueue,
+        jobDefinition: failing,
+        arrayProperties: { size: 2 },
+      }),
+    );
+    await executor.poll();
+    const job = await executor.waitForJob(jobId!);
+    // Then the job is FAILED and the record says why
+    expect(job.status).toBe('FAILED');
+    expect(job.children.map((c) => c.exitCode)).toEqual([3, 3]);
+    expect(job.reason).toContain('exit code 3');
+  });
+
+  test('a job whose command names a missing parameter fails without running, naming it', async () => {
+    // Given a command with a placeholder no parameter fills
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const definition = await probeDefinition(directory, ['say', 'Ref::missing']);
+    const executor = executorFor(directory);
+    // When the job is discovered
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({
+        jobName: uniqueName('unfilled'),
+        jobQueue,
+        jobDefinition: definition,
+      }),
+    );
+    await executor.poll();
+    const job = await executor.waitForJob(jobId!);
+    // Then it is FAILED with the placeholder named, and no process ran
+    expect(job.status).toBe('FAILED');
+    expect(job.reason).toContain('Ref::missing');
+    expect(probes(directory).filter((p) => p.jobId.startsWith(jobId!))).toHaveLength(0);
+  });
+
+  test('a restarted executor keeps its record and does not run finished jobs again', async () => {
+    // Given a job an executor ran to the end
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const definition = await probeDefinition(directory, ['once']);
+    const first = executorFor(directory);
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({ jobName: uniqueName('once'), jobQueue, jobDefinition: definition }),
+    );
+    await first.poll();
+    await first.waitForJob(jobId!);
+    // When a new executor starts on the same state file and polls
+    const second = executorFor(directory);
+    await second.poll();
+    await second.drain();
+    // Then it reports the job as finished and the process ran once
+    expect(second.job(jobId!)?.status).toBe('SUCCEEDED');
+    expect(probes(directory).filter((p) => p.jobId === jobId)).toHaveLength(1);
+  });
 });

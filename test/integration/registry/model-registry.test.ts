@@ -9,14 +9,11 @@ import {
 import { ModelRegistry } from '../../../container/src/registry/model-registry';
 import { createBucket } from '../../helpers/emulator-resources';
 import { tinyMetadata, tinyModel } from '../../helpers/train-registry-fixtures';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 const s3 = s3Client();
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 async function registryWith(versions: string[]): Promise<ModelRegistry> {
   const registry = new ModelRegistry(s3, await createBucket(s3), 'tiny');
@@ -26,7 +23,11 @@ async function registryWith(versions: string[]): Promise<ModelRegistry> {
   return registry;
 }
 
-describe('model registry on the emulator', () => {
+describeOnEmulator(['s3'], 'model registry on the emulator', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('stores a version whose model loads back with the same weights', async () => {
     // given a registered tiny model
     const registry = await registryWith([]);

@@ -1,10 +1,11 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { readJson, readJsonObject, writeJson } from '../../../container/src/registry/s3-json';
 import { createBucket } from '../../helpers/emulator-resources';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 const s3 = s3Client();
 
-describe('registry JSON objects on the emulator', () => {
+describeOnEmulator(['s3'], 'registry JSON objects on the emulator', () => {
   it('never replaces an existing object with a conditional create', async () => {
     // given an object written once
     const bucket = await createBucket(s3);

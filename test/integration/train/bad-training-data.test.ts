@@ -9,14 +9,12 @@ import { runTrainCommand } from '../../../container/src/train/train-command';
 import { createBucket } from '../../helpers/emulator-resources';
 import { digitPng, digitRange, uploadDigits } from '../../helpers/train-digits';
 import { captureLog, keysUnder, putObject, putTrainingConfig } from '../../helpers/train-fixtures';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(300_000);
 
 const s3 = s3Client();
 
-beforeAll(async () => {
-  await prepareTrainingBackend(() => undefined, {});
-});
 const prefix = 'training/digits/';
 const quick = { '--epochs': '1', '--architecture': 'digits-cnn' };
 
@@ -25,7 +23,11 @@ function trainDigits(bucket: string, flags: Record<string, string> = quick) {
   return runTraining({ s3, bucket, modelName: 'digits', trainingPrefix: prefix, flags, log });
 }
 
-describe('train with bad data', () => {
+describeOnEmulator(['s3'], 'train with bad data', () => {
+  beforeAll(async () => {
+    await prepareTrainingBackend(() => undefined, {});
+  });
+
   it('skips and counts unreadable and unsupported files, and trains on the rest', async () => {
     // given good digits plus a truncated PNG, a text file posing as an image and a stray note
     const bucket = await createBucket(s3);

@@ -10,18 +10,21 @@ import { backendsUnderTest, onBackend } from '../../helpers/backends';
 import { captureLog, keysUnder } from '../../helpers/train-fixtures';
 import { getText, readShardOutputs } from '../../helpers/worker-results';
 import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
+import { describeEachOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(600_000);
 
 const s3 = s3Client();
 const PER_DIGIT = 40;
 
+const onEachBackend = describeEachOnEmulator(['s3'], backendsUnderTest());
+
 /**
  * One registry per backend, shared by the steps below, in order: a first training run, a worse
  * challenger, an operator promotion and rollback, then inference. Each step states what it
  * starts from.
  */
-describe.each(backendsUnderTest())('train on real digits from the emulator, on %s', (backend) => {
+onEachBackend('train on real digits from the emulator, on %s', (backend) => {
   let bucket: string;
   let registry: ModelRegistry;
   let first: ModelMetadata;

@@ -4,14 +4,12 @@ import { runTraining } from '../../../container/src/train/run-training';
 import { prepareTrainingBackend } from '../../../container/src/train/training-backend';
 import { createBucket } from '../../helpers/emulator-resources';
 import { captureLog, putObject, putTrainingConfig } from '../../helpers/train-fixtures';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
 const s3 = s3Client();
 
-beforeAll(async () => {
-  await prepareTrainingBackend(() => undefined, {});
-});
 const prefix = 'training/risk/';
 
 /** A point in the unit square, labelled by which side of the diagonal it lies on. */
@@ -21,7 +19,11 @@ function point(i: number): { x: number; y: number; label: string } {
   return { x, y, label: x > y ? 'high' : 'low' };
 }
 
-describe('train on labelled records', () => {
+describeOnEmulator(['s3'], 'train on labelled records', () => {
+  beforeAll(async () => {
+    await prepareTrainingBackend(() => undefined, {});
+  });
+
   it('trains a features model from JSONL and CSV files with a label column', async () => {
     // given 300 JSONL records and 300 CSV rows of a separable two-class problem
     const bucket = await createBucket(s3);

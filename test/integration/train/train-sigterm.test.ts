@@ -5,12 +5,15 @@ import { backendsUnderTest, onBackend } from '../../helpers/backends';
 import { digitRange, uploadDigits } from '../../helpers/train-digits';
 import { keysUnder } from '../../helpers/train-fixtures';
 import { startWorker, waitFor } from '../../helpers/worker-process';
+import { describeEachOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(180_000);
 
 const s3 = s3Client();
 
-describe.each(backendsUnderTest())('a train job stopped by SIGTERM, on %s', (backend) => {
+const onEachBackend = describeEachOnEmulator(['s3'], backendsUnderTest());
+
+onEachBackend('a train job stopped by SIGTERM, on %s', (backend) => {
   it('stops between mini-batches, exits 1 and leaves the registry untouched', async () => {
     // given a train job in its own process, as AWS Batch runs it, past its first epoch
     const bucket = await createBucket(s3);

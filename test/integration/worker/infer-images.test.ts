@@ -15,6 +15,7 @@ import {
 import { backendsUnderTest, onBackend, TestBackend } from '../../helpers/backends';
 import { publishDigitsChampion } from '../../helpers/worker-model-fixture';
 import { listKeys, readShardOutputs } from '../../helpers/worker-results';
+import { describeEachOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
@@ -69,7 +70,7 @@ async function setUp(options: { batchSize: number; backend: TestBackend }) {
   return { models, results, items, batchId, metadata, run, lines };
 }
 
-describe.each(backendsUnderTest())(
+describeEachOnEmulator(['s3'], backendsUnderTest())(
   'worker infer on a manifest of real images, on %s',
   (backend) => {
     it('scores every good image once and puts every bad one in the error stream with its reason', async () => {

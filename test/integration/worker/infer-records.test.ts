@@ -9,6 +9,7 @@ import {
 } from '../../helpers/worker-model-fixture';
 import { readShardOutputs } from '../../helpers/worker-results';
 import { mnistDigit, pngOf } from '../../helpers/worker-image-fixtures';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +35,7 @@ async function runShard(
   return { code, lines, outputs: await readShardOutputs(s3, results, batchId, 0) };
 }
 
-describe('worker infer on JSON, JSONL and CSV records', () => {
+describeOnEmulator(['s3'], 'worker infer on JSON, JSONL and CSV records', () => {
   let models: string;
 
   beforeAll(async () => {

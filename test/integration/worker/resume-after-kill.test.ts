@@ -4,12 +4,13 @@ import { runInferCommand } from '../../../container/src/infer/infer-command';
 import { shardOf300 } from '../../helpers/checkpointed-shard';
 import { startWorker, waitFor } from '../../helpers/worker-process';
 import { listKeys, readShardOutputs } from '../../helpers/worker-results';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(180_000);
 
 const s3 = s3Client();
 
-describe('a shard killed midway and run again', () => {
+describeOnEmulator(['s3'], 'a shard killed midway and run again', () => {
   it('ends with every record exactly once, resuming after the last checkpoint', async () => {
     // given a shard of 300 images, every 50th one corrupt, checkpointed every 20 records
     const { results, files, items, argv, env, hasCheckpoint } = await shardOf300(s3, 'killed');

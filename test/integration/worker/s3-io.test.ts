@@ -5,6 +5,7 @@ import { putConcatenated } from '../../../container/src/infer/output/put-concate
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs } from '../../helpers/worker-batch-fixture';
 import { getText, listKeys } from '../../helpers/worker-results';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +15,7 @@ async function* chunks(count: number, size: number, fill: (i: number) => string)
   for (let i = 0; i < count; i++) yield fill(i).repeat(size);
 }
 
-describe('worker S3 input and output', () => {
+describeOnEmulator(['s3'], 'worker S3 input and output', () => {
   it('writes a concatenation larger than one part as one complete multipart object', async () => {
     // given 20 chunks of 1 MiB, more than two 8 MiB parts
     const bucket = await createBucket(s3);
