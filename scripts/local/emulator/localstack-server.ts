@@ -12,8 +12,8 @@ import { AwsService } from './emulator-capabilities';
 export const LOCALSTACK_VERSION = '4.14.0';
 
 /**
- * localstack-core 4.14.0 leaves these open and their newer releases break it (cbor2 6 changed
- * its API, pyopenssl/cryptography/service-identity moved together); pinned as found working.
+ * localstack-core 4.14.0 leaves these dependencies open, and their newer releases do not work
+ * with it; pinned at the versions found working together.
  */
 export const LOCALSTACK_REQUIREMENTS: readonly string[] = [
   `localstack-core[runtime]==${LOCALSTACK_VERSION}`,
@@ -163,8 +163,8 @@ async function waitUntilHealthy(
 
 /**
  * Starts the installed LocalStack on a free loopback port; its log and files go to `workDir`.
- * `stop()` ends that one process (SIGTERM, SIGKILL after a grace period: its shutdown can hang
- * on a Lambda service that never started).
+ * `stop()` ends that one process (SIGTERM, then SIGKILL after a grace period: its shutdown has
+ * been seen to hang for more than 20 s after "Stopping all services").
  */
 export async function startLocalStack(
   python: string,
