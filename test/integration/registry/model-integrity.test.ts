@@ -9,14 +9,11 @@ import { ChampionMovedError, VersionExistsError } from '../../../container/src/r
 import { ModelRegistry } from '../../../container/src/registry/model-registry';
 import { createBucket } from '../../helpers/emulator-resources';
 import { tinyMetadata, tinyModel } from '../../helpers/train-registry-fixtures';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 const s3 = s3Client();
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 async function objectBytes(bucket: string, key: string): Promise<Uint8Array> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -28,7 +25,11 @@ async function overwrite(bucket: string, key: string, body: Uint8Array | string)
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
-describe('model version integrity on the emulator', () => {
+describeOnEmulator(['s3'], 'model version integrity on the emulator', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('records the SHA-256 of every model file it writes in the version metadata', async () => {
     // given a registered version
     const registry = new ModelRegistry(s3, await createBucket(s3), 'tiny');

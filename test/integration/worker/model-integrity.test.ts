@@ -7,16 +7,13 @@ import { loadScorer } from '../../../container/src/model/load-scorer';
 import { resolveModel } from '../../../container/src/model/resolve-model';
 import { createBucket } from '../../helpers/emulator-resources';
 import { featuresModel, publishModel } from '../../helpers/worker-model-fixture';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(60_000);
 
 const s3 = s3Client();
 const NAMES = ['a', 'b', 'c'];
 const LABELS = ['no', 'yes'];
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 async function publish(bucket: string, withoutDigests = false): Promise<void> {
   const model = featuresModel(NAMES.length, LABELS.length);
@@ -31,7 +28,11 @@ async function publish(bucket: string, withoutDigests = false): Promise<void> {
   model.dispose();
 }
 
-describe('the worker loads only verified model versions', () => {
+describeOnEmulator(['s3'], 'the worker loads only verified model versions', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('scores with a version whose files match their recorded digests', async () => {
     const bucket = await createBucket(s3);
     await publish(bucket);
