@@ -36,7 +36,11 @@ export async function detectEmulator(
 ): Promise<EmulatorCapabilities> {
   const lacking = parseServiceList(env[LACKS_ENV], LACKS_ENV);
   const base = endpoint.replace(/\/+$/, '');
-  const health = await getJson(`${base}/_localstack/health`);
+  const health = await getJson(`${base}/_localstack/health`).catch((error: unknown) => {
+    throw new Error(`emulator at ${endpoint}: no answer (${(error as Error).message})`, {
+      cause: error,
+    });
+  });
   if (typeof health === 'object' && health !== null && 'services' in health) {
     return withoutServices(parseLocalStackHealth(health), lacking);
   }
