@@ -8,7 +8,12 @@ import {
   createBatchResources,
   readManifests,
 } from '../../helpers/batcher-emulator-resources';
-import { BatcherTestbed, createTestbed, invoke } from '../../helpers/batcher-harness';
+import {
+  BatcherTestbed,
+  createTestbed,
+  invoke,
+  BATCHER_SERVICES,
+} from '../../helpers/batcher-harness';
 import {
   S3ObjectFixture,
   s3EventBody,
@@ -17,6 +22,7 @@ import {
   sqsEvent,
   sqsRecord,
 } from '../../helpers/s3-event-factory';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 /**
  * Seeded property: whatever the message bodies of a delivery, the handler returns (never
@@ -28,11 +34,6 @@ jest.setTimeout(300_000);
 
 const SEED = 20261202;
 let shared: BatchResources;
-
-beforeAll(async () => {
-  const bed = await createTestbed();
-  shared = await createBatchResources(bed.batch);
-});
 
 interface Message {
   readonly body: string;
@@ -134,7 +135,12 @@ async function placements(bed: BatcherTestbed): Promise<Map<string, number>> {
   return counts;
 }
 
-describe('the batcher on arbitrary message bodies', () => {
+describeOnEmulator(BATCHER_SERVICES, 'the batcher on arbitrary message bodies', () => {
+  beforeAll(async () => {
+    const bed = await createTestbed();
+    shared = await createBatchResources(bed.batch);
+  });
+
   it('never throws, and places each message exactly once or returns it as a batch item failure', async () => {
     await fc.assert(
       fc.asyncProperty(

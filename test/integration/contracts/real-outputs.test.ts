@@ -7,7 +7,7 @@ import { runInferCommand } from '../../../container/src/infer/infer-command';
 import { ModelRegistry, TRAINING_DATA_FILE } from '../../../container/src/registry/model-registry';
 import { runTrainCommand } from '../../../container/src/train/train-command';
 import { readManifests } from '../../helpers/batcher-emulator-resources';
-import { createTestbed, invoke } from '../../helpers/batcher-harness';
+import { createTestbed, invoke, BATCHER_SERVICES } from '../../helpers/batcher-harness';
 import { backendsUnderTest, onBackend } from '../../helpers/backends';
 import { contractViolations, violationsOfEach } from '../../helpers/contract-schemas';
 import {
@@ -20,6 +20,7 @@ import { sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
 import { digitPng, digitRange, uploadDigits } from '../../helpers/train-digits';
 import { captureLog, keysUnder } from '../../helpers/train-fixtures';
 import { getText, readShardOutputs } from '../../helpers/worker-results';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(300_000);
 
@@ -48,7 +49,9 @@ async function jsonObjectsUnder(bucket: string, prefix: string): Promise<Record<
  * batcher closes a batch of real uploads from their S3 notifications, and the worker scores
  * every shard. Then every object each of them wrote is checked against its JSON Schema.
  */
-describe('what the pipeline writes conforms to the schemas in lib/contracts/schemas', () => {
+const SUITE = 'what the pipeline writes conforms to the schemas in lib/contracts/schemas';
+
+describeOnEmulator([...BATCHER_SERVICES, 'sqs'], SUITE, () => {
   let modelBucket: string;
   let resultsBucket: string;
   let manifest: BatchManifest;

@@ -4,6 +4,7 @@ import { selectBackend } from '../../../container/src/backend/select-backend';
 import { loadScorer } from '../../../container/src/model/load-scorer';
 import { resolveModel } from '../../../container/src/model/resolve-model';
 import { backendsUnderTest, onBackend } from '../../helpers/backends';
+import { describeEachOnEmulator } from '../../helpers/describe-on-emulator';
 import { createBucket } from '../../helpers/emulator-resources';
 import { publishDigitsChampion } from '../../helpers/worker-model-fixture';
 
@@ -11,7 +12,7 @@ jest.setTimeout(60_000);
 
 const s3 = s3Client();
 
-describe.each(backendsUnderTest())('the scorer on %s', (backend) => {
+describeEachOnEmulator(['s3'], backendsUnderTest())('the scorer on %s', (backend) => {
   it('runs a mini-batch of 100 as one model call, not in chunks of 32', async () => {
     // given the digits champion (two conv layers) loaded as the worker loads it
     await selectBackend('infer', () => undefined, onBackend(process.env, backend));

@@ -21,6 +21,7 @@ import {
   publishFeaturesChampion,
 } from '../../helpers/worker-model-fixture';
 import { getText, listKeys, readShardOutputs } from '../../helpers/worker-results';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 /**
  * Whole shards of generated objects through the worker, as the job runs it: the shard
@@ -33,12 +34,6 @@ jest.setTimeout(300_000);
 const SEED = 20261202;
 const s3 = s3Client();
 let models: string;
-
-beforeAll(async () => {
-  models = await createBucket(s3);
-  await publishFeaturesChampion(s3, models, FEATURES, ['small', 'large']);
-  await publishDigitsChampion(s3, models);
-});
 
 interface ShardFile {
   readonly key: string;
@@ -99,7 +94,13 @@ async function expectShardHonoursBudget(
 
 const budget = fc.constantFrom(0, 0.25, 0.5, 1);
 
-describe('a shard of generated inputs', () => {
+describeOnEmulator(['s3'], 'a shard of generated inputs', () => {
+  beforeAll(async () => {
+    models = await createBucket(s3);
+    await publishFeaturesChampion(s3, models, FEATURES, ['small', 'large']);
+    await publishDigitsChampion(s3, models);
+  });
+
   it('of JSON, JSONL and CSV records completes or fails only through the error budget', async () => {
     await fc.assert(
       fc.asyncProperty(
