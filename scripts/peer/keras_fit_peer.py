@@ -9,28 +9,19 @@ repeated timed epochs. Prints one JSON object.
     .venv-peer/bin/python scripts/peer/keras_fit_peer.py WORKDIR --intra N --inter M
 """
 
-import argparse
 import json
 import os
 import sys
 import time
 
-from tf_peer import build_model, read_weights
+from tf_peer import build_model, peer_arguments, read_weights, threaded_tensorflow
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workdir")
-    parser.add_argument("--intra", type=int, required=True, help="intra-op threads; 0 = TF default")
-    parser.add_argument("--inter", type=int, required=True, help="inter-op threads; 0 = TF default")
-    args = parser.parse_args()
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = peer_arguments(__doc__)
+    tf = threaded_tensorflow(args)
     import numpy as np
-    import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(args.intra)
-    tf.config.threading.set_inter_op_parallelism_threads(args.inter)
     keras = tf.keras
 
     def path(name):

@@ -14,6 +14,26 @@ import sys
 import time
 
 
+def peer_arguments(doc):
+    """WORKDIR, --intra and --inter, as both peers take them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("workdir")
+    parser.add_argument("--intra", type=int, required=True, help="intra-op threads; 0 = TF default")
+    parser.add_argument("--inter", type=int, required=True, help="inter-op threads; 0 = TF default")
+    return parser.parse_args()
+
+
+def threaded_tensorflow(args):
+    """TensorFlow on the given thread counts, imported only now: its log level must be set first,
+    and the thread counts before it runs anything."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.intra)
+    tf.config.threading.set_inter_op_parallelism_threads(args.inter)
+    return tf
+
+
 def measure(run, min_seconds, min_iterations=3, fastest=False):
     """Warm-up call, then repeated calls until min_seconds and min_iterations: seconds per call,
     the median call (or the fastest one), as scripts/bench/measure-rate.ts does."""
@@ -70,18 +90,10 @@ def read_weights(np, path, shapes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workdir")
-    parser.add_argument("--intra", type=int, required=True, help="intra-op threads; 0 = TF default")
-    parser.add_argument("--inter", type=int, required=True, help="inter-op threads; 0 = TF default")
-    args = parser.parse_args()
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = peer_arguments(__doc__)
+    tf = threaded_tensorflow(args)
     import numpy as np
-    import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(args.intra)
-    tf.config.threading.set_inter_op_parallelism_threads(args.inter)
     keras = tf.keras
 
     with open(os.path.join(args.workdir, "request.json")) as f:
