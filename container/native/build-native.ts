@@ -14,16 +14,15 @@ import {
   NativeVariant,
   nativePackageDir,
   nativeStatusFile,
+  readNativeStatus,
 } from './native-location';
 import { cudaKernels, sassFor, TARGET_GPUS } from './cuda-kernels';
 import { NativeSetupError, runTool } from './run-tool';
 
 export interface BuildNativeOptions {
   readonly variant: NativeVariant;
-  /** Folder of the builds (nativeRoot()). */
+  /** Folder of the builds (nativeRoot()); downloaded wheels are kept in its wheels/. */
   readonly root: string;
-  /** Where downloaded wheels are kept between builds. @default `<root>/wheels` */
-  readonly wheelDir?: string;
   /** Rebuild even when the cached build matches the pins. @default false */
   readonly force?: boolean;
   readonly log: (line: string) => void;
@@ -47,10 +46,16 @@ const WHEEL_PLATFORM = [
 export async function buildNative(options: BuildNativeOptions): Promise<NativeStatus> {
   const { variant, root, log } = options;
   const tfjsVersion = await projectTfjsVersion();
-  const wheel = await pinnedWheel(variant);
-  const cudaPins = variant === 'gpu' ? await requirementLines(CUDA_REQUIREMENTS) : [];
-  const pins = [wheel.line, ...cudaPins].join('\n');
-  const cached = await readNativeStatus(root, variant);
+  const tensorflowRequirements = join(__dirname, `requirements-${variant}.txt`);
+  const requirementFiles = [
+    tensorflowRequirements,
+    ...(variant === 'gpu' ? [CUDA_REQUIREMENTS] : []),
+  ];
+  const pins = (await Promise.all(requirementFiles.map(requirementPins)))
+    .flat()
+    .map((pin) => pin.line)
+    .join('\n');
+  const cached = readNativeStatus(root, variant);
   const packageDir = nativePackageDir(root, variant);
   if (
     !options.force &&
@@ -67,14 +72,20 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
   const base = { variant, tfjsVersion, pins, builtAt: new Date().toISOString() };
   try {
     await checkPrerequisites();
-    const wheelDir = options.wheelDir ?? join(root, 'wheels');
-    const wheelFile = await downloadWheel(wheel, wheelDir, log);
+    const wheelDir = join(root, 'wheels');
+    const tensorflowWheels = await downloadPinnedWheels(tensorflowRequirements, wheelDir, log);
+    if (tensorflowWheels.length !== 1) {
+      throw new NativeSetupError(`${tensorflowRequirements}: expected one pinned wheel`);
+    }
     await installPackage(root, variant, tfjsVersion, log);
-    await extractLibrary(wheelFile, packageDir, log);
+    await extractLibrary(tensorflowWheels[0], packageDir, log);
     await checkCApi(packageDir, log);
     if (variant === 'gpu') {
       await checkGpuKernels(packageDir, log);
-      await installCudaLibraries(wheelDir, packageDir, log);
+      await installCudaLibraries(
+        await downloadPinnedWheels(CUDA_REQUIREMENTS, wheelDir, log),
+        packageDir,
+      );
     }
     await compileAddon(packageDir, log);
     const loaded = await verifyLoad(root, variant);
@@ -93,17 +104,6 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
   }
 }
 
-export async function readNativeStatus(
-  root: string,
-  variant: NativeVariant,
-): Promise<NativeStatus | undefined> {
-  try {
-    return JSON.parse(await readFile(nativeStatusFile(root, variant), 'utf8')) as NativeStatus;
-  } catch {
-    return undefined;
-  }
-}
-
 async function writeStatus(root: string, status: NativeStatus): Promise<NativeStatus> {
   const file = nativeStatusFile(root, status.variant);
   await mkdir(dirname(file), { recursive: true });
@@ -116,33 +116,32 @@ async function projectTfjsVersion(): Promise<string> {
   return (JSON.parse(await readFile(file, 'utf8')) as { version: string }).version;
 }
 
-interface PinnedWheel {
-  readonly requirementsFile: string;
-  /** `name==version --hash=sha256:...`, as in the requirements file. */
-  readonly line: string;
-  readonly sha256: string;
-}
-
 /** The CUDA and cuDNN runtime wheels of the GPU variant. */
 const CUDA_REQUIREMENTS = join(__dirname, 'requirements-cuda.txt');
 
-async function requirementLines(file: string): Promise<string[]> {
-  return (await readFile(file, 'utf8'))
+interface RequirementPin {
+  /** `name==version --hash=sha256:...`, as in the requirements file. */
+  readonly line: string;
+  readonly name: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+/** The pinned wheels of a requirements file; a line without name==version and sha256 is an error. */
+async function requirementPins(file: string): Promise<RequirementPin[]> {
+  const lines = (await readFile(file, 'utf8'))
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
-}
-
-async function pinnedWheel(variant: NativeVariant): Promise<PinnedWheel> {
-  const requirementsFile = join(__dirname, `requirements-${variant}.txt`);
-  const lines = await requirementLines(requirementsFile);
-  const sha256 = /--hash=sha256:([0-9a-f]{64})/.exec(lines[0] ?? '')?.[1];
-  if (lines.length !== 1 || sha256 === undefined) {
-    throw new NativeSetupError(
-      `${requirementsFile}: expected one pinned wheel with --hash=sha256:<64 hex>`,
-    );
-  }
-  return { requirementsFile, line: lines[0], sha256 };
+  return lines.map((line) => {
+    const match = /^([A-Za-z0-9_.-]+)==(\S+) --hash=sha256:([0-9a-f]{64})$/.exec(line);
+    if (match === null) {
+      throw new NativeSetupError(
+        `${file}: expected 'name==version --hash=sha256:<64 hex>', got '${line}'`,
+      );
+    }
+    return { line, name: match[1], version: match[2], sha256: match[3] };
+  });
 }
 
 /** Everything the build runs, checked up front so one message names all that is missing. */
@@ -171,28 +170,39 @@ function nodeDir(): string {
   return dirname(dirname(process.execPath));
 }
 
-async function downloadWheel(
-  wheel: PinnedWheel,
+/**
+ * Downloads the wheels a requirements file pins (pip --require-hashes) and returns their paths.
+ * pip checks the hash of what it downloads; a file already in the folder is checked here too.
+ */
+async function downloadPinnedWheels(
+  requirementsFile: string,
   wheelDir: string,
   log: (line: string) => void,
-): Promise<string> {
-  log(`download (pip --require-hashes): ${wheel.line.split(' ')[0]}`);
-  await pipDownload(wheel.requirementsFile, wheelDir, log);
-  const [name, version] = wheel.line.split(' ')[0].split('==');
-  const prefix = `${name.replace(/-/g, '_')}-${version}-`;
-  const file = (await readdir(wheelDir)).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
-  if (file === undefined)
-    throw new NativeSetupError(`wheel download: no ${prefix}*.whl in ${wheelDir}`);
-  const path = join(wheelDir, file);
-  // pip checks the hash of what it downloads; a file already in the folder is checked here too.
-  const actual = await sha256File(path);
-  if (actual !== wheel.sha256) {
-    await rm(path);
-    throw new NativeSetupError(
-      `wheel download: ${file} has sha256 ${actual}, ${wheel.requirementsFile} pins ${wheel.sha256}`,
-    );
+): Promise<string[]> {
+  const pins = await requirementPins(requirementsFile);
+  log(
+    `download (pip --require-hashes): ${pins.map((pin) => `${pin.name}==${pin.version}`).join(', ')}`,
+  );
+  await pipDownload(requirementsFile, wheelDir, log);
+  const files = await readdir(wheelDir);
+  const paths: string[] = [];
+  for (const pin of pins) {
+    const prefix = `${pin.name.replace(/-/g, '_')}-${pin.version}-`;
+    const file = files.find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
+    if (file === undefined) {
+      throw new NativeSetupError(`wheel download: no ${prefix}*.whl in ${wheelDir}`);
+    }
+    const path = join(wheelDir, file);
+    const actual = await sha256File(path);
+    if (actual !== pin.sha256) {
+      await rm(path);
+      throw new NativeSetupError(
+        `wheel download: ${file} has sha256 ${actual}, ${requirementsFile} pins ${pin.sha256}`,
+      );
+    }
+    paths.push(path);
   }
-  return path;
+  return paths;
 }
 
 async function pipDownload(
@@ -368,25 +378,7 @@ async function checkGpuKernels(packageDir: string, log: (line: string) => void):
 }
 
 /** The CUDA and cuDNN wheels' nvidia/<lib>/lib folders into deps/nvidia (TensorFlow's RUNPATH). */
-async function installCudaLibraries(
-  wheelDir: string,
-  packageDir: string,
-  log: (line: string) => void,
-): Promise<void> {
-  const lines = await requirementLines(CUDA_REQUIREMENTS);
-  log(`download (pip --require-hashes): ${lines.map((l) => l.split(' ')[0]).join(', ')}`);
-  await pipDownload(CUDA_REQUIREMENTS, wheelDir, log);
-  const wheels = (await readdir(wheelDir)).filter((f) =>
-    lines.some((line) => {
-      const [name, version] = line.split(' ')[0].split('==');
-      return f.startsWith(`${name.replace(/-/g, '_')}-${version}-`);
-    }),
-  );
-  if (wheels.length !== lines.length) {
-    throw new NativeSetupError(
-      `CUDA libraries: found ${wheels.length} of the ${lines.length} wheels of ${CUDA_REQUIREMENTS}`,
-    );
-  }
+async function installCudaLibraries(wheels: readonly string[], packageDir: string): Promise<void> {
   const script = [
     'import sys, zipfile, os, shutil',
     'deps = sys.argv[1]',
@@ -399,12 +391,7 @@ async function installCudaLibraries(
     '        os.makedirs(os.path.dirname(target), exist_ok=True)',
     "        with z.open(m) as src, open(target, 'wb') as dst: shutil.copyfileobj(src, dst)",
   ].join('\n');
-  await runTool('CUDA libraries', 'python3', [
-    '-c',
-    script,
-    join(packageDir, 'deps'),
-    ...wheels.map((f) => join(wheelDir, f)),
-  ]);
+  await runTool('CUDA libraries', 'python3', ['-c', script, join(packageDir, 'deps'), ...wheels]);
 }
 
 async function compileAddon(packageDir: string, log: (line: string) => void): Promise<void> {

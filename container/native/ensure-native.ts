@@ -1,5 +1,5 @@
-import { buildNative, readNativeStatus } from './build-native';
-import { NativeStatus, nativeRoot } from './native-location';
+import { buildNative } from './build-native';
+import { NativeStatus, nativeRoot, readNativeStatus } from './native-location';
 
 /**
  * The first-use step of the demo, the benchmarks and the test setup (as they install the
@@ -9,7 +9,7 @@ import { NativeStatus, nativeRoot } from './native-location';
  */
 export async function ensureNative(log: (line: string) => void): Promise<NativeStatus> {
   const root = nativeRoot();
-  const known = await readNativeStatus(root, 'cpu');
+  const known = readNativeStatus(root, 'cpu');
   if (known !== undefined && !known.ok) {
     log(`native TensorFlow unavailable (${known.reason}); npm run setup:native retries`);
     return known;
@@ -17,7 +17,7 @@ export async function ensureNative(log: (line: string) => void): Promise<NativeS
   try {
     return await buildNative({ variant: 'cpu', root, log });
   } catch {
-    const failed = (await readNativeStatus(root, 'cpu'))!;
+    const failed = readNativeStatus(root, 'cpu')!;
     log(`native TensorFlow unavailable (${failed.reason}); running on wasm`);
     return failed;
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -38,6 +38,15 @@ export function nativePackageDir(root: string, variant: NativeVariant): string {
 /** The setup's outcome for a variant (NativeStatus), read by the worker to explain a fallback. */
 export function nativeStatusFile(root: string, variant: NativeVariant): string {
   return join(root, variant, 'status.json');
+}
+
+/** What the last `setup:native` of a variant recorded, or undefined when it never ran. */
+export function readNativeStatus(root: string, variant: NativeVariant): NativeStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(nativeStatusFile(root, variant), 'utf8')) as NativeStatus;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the last `setup:native` of a variant did. */
