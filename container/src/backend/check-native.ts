@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NATIVE_VARIANTS, NativeVariant } from '../../native/native-location';
+import { NATIVE_PACKAGE, NATIVE_VARIANTS, NativeVariant } from '../../native/native-location';
 import { loadNative } from './load-native';
 
 /**
@@ -31,7 +31,7 @@ export async function checkNative(
   const version = (tf.backend() as unknown as { binding: { TF_Version: string } }).binding
     .TF_Version;
   log(
-    `check-native: ${native.variant === 'gpu' ? 'tfjs-node-gpu' : 'tfjs-node'} on TensorFlow ${version}, ` +
+    `check-native: ${NATIVE_PACKAGE[native.variant]} on TensorFlow ${version}, ` +
       (native.usingGpu ? 'GPU device in use' : 'no GPU device (CPU kernels)'),
   );
   return 0;

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import util from 'node:util';
 import {
   NATIVE_PACKAGE,
-  NativeStatus,
   NativeVariant,
   nativePackageDir,
   nativeRoot,
-  nativeStatusFile,
+  readNativeStatus,
 } from '../../native/native-location';
 
 export type NativeLoad =
@@ -49,14 +48,8 @@ export function loadNative(
 
 function notBuiltReason(root: string, variant: NativeVariant): string {
   const name = `@tensorflow/${NATIVE_PACKAGE[variant]}`;
-  try {
-    const status = JSON.parse(
-      readFileSync(nativeStatusFile(root, variant), 'utf8'),
-    ) as NativeStatus;
-    if (!status.ok) return `${name} not built: ${status.reason}`;
-  } catch {
-    // No record: setup never ran for this variant.
-  }
+  const status = readNativeStatus(root, variant);
+  if (status?.ok === false) return `${name} not built: ${status.reason}`;
   return `${name} not built (npm run setup:native${variant === 'gpu' ? ' -- --variant gpu' : ''})`;
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { WORKER_ENV } from '../../../lib/contracts/job-contract';
-import type { NativeVariant } from '../../native/native-location';
+import { NATIVE_PACKAGE, NATIVE_VARIANTS } from '../../native/native-location';
 import { BackendName, chooseBackend, Purpose } from './choose-backend';
 import { loadNative } from './load-native';
 import { nativeThreadEnv } from './native-threads';
@@ -17,21 +17,16 @@ export async function selectBackend(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BackendName> {
   const override = env[WORKER_ENV.backend];
-  const variants: NativeVariant[] =
-    override === 'tfjs-node-gpu'
-      ? ['gpu']
-      : override === 'tfjs-node'
-        ? ['cpu']
-        : override === undefined || override === ''
-          ? ['gpu', 'cpu']
-          : [];
+  // Unset: the GPU binding first, then the CPU one; else only the one the override names.
+  const variants =
+    override === undefined || override === ''
+      ? (['gpu', 'cpu'] as const)
+      : NATIVE_VARIANTS.filter((variant) => NATIVE_PACKAGE[variant] === override);
   // TensorFlow reads its thread counts and log level from the environment when the binding
   // creates its context, so they are set before the first load.
   for (const [name, value] of Object.entries(nativeThreadEnv(env))) process.env[name] ??= value;
   const native = variants.length > 0 ? loadNative(variants, env) : undefined;
-  const installed = new Set<BackendName>(
-    native?.loaded ? [native.variant === 'gpu' ? 'tfjs-node-gpu' : 'tfjs-node'] : [],
-  );
+  const installed = new Set<BackendName>(native?.loaded ? [NATIVE_PACKAGE[native.variant]] : []);
   const choice = chooseBackend(
     purpose,
     override,
