@@ -70,6 +70,25 @@ export function peerLayers(model: tf.LayersModel): PeerLayer[] {
   });
 }
 
+/** Float32 rows as one little-endian byte run, as numpy's fromfile(dtype=float32) reads it. */
+export function float32Bytes(rows: readonly Float32Array[]): Buffer {
+  return Buffer.concat(rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)));
+}
+
+/**
+ * The model as both peers rebuild it (scripts/peer/tf_peer.py build_model and read_weights):
+ * model.json with the layers and weight shapes, weights.bin with the weights in model order.
+ */
+export async function writePeerModel(dir: string, model: tf.LayersModel): Promise<void> {
+  const weights = model.getWeights();
+  const data = await Promise.all(weights.map((w) => w.data() as Promise<Float32Array>));
+  writeFileSync(join(dir, 'weights.bin'), float32Bytes(data));
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify({ layers: peerLayers(model), weightShapes: weights.map((w) => w.shape) }),
+  );
+}
+
 export interface PeerRequest {
   readonly batchSizes: readonly number[];
   readonly minSeconds: number;
@@ -93,21 +112,9 @@ export async function exportPeerWork(
   request: Omit<PeerRequest, 'inputCount' | 'expectedCount'>,
 ): Promise<void> {
   mkdirSync(join(dir, 'png'), { recursive: true });
-  const weights = model.getWeights();
-  const shapes = weights.map((w) => w.shape);
-  const data = await Promise.all(weights.map((w) => w.data() as Promise<Float32Array>));
-  writeFileSync(
-    join(dir, 'weights.bin'),
-    Buffer.concat(data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
-  );
-  writeFileSync(
-    join(dir, 'model.json'),
-    JSON.stringify({ layers: peerLayers(model), weightShapes: shapes }),
-  );
-  const flat = (rows: readonly Float32Array[]) =>
-    Buffer.concat(rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)));
-  writeFileSync(join(dir, 'inputs.f32'), flat(inputs));
-  writeFileSync(join(dir, 'expected.f32'), flat(expected));
+  await writePeerModel(dir, model);
+  writeFileSync(join(dir, 'inputs.f32'), float32Bytes(inputs));
+  writeFileSync(join(dir, 'expected.f32'), float32Bytes(expected));
   pngs.forEach((png, i) =>
     writeFileSync(join(dir, 'png', `${String(i).padStart(5, '0')}.png`), png),
   );

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Sample } from '../../container/src/train/sample';
-import { peerLayers } from './peer-export';
+import { float32Bytes, writePeerModel } from './peer-export';
 import { PeerRunError, runPeerScript } from './peer-runner';
 
 export interface TrainingPeerRequest {
@@ -33,9 +33,6 @@ export interface TrainingPeerResult {
   readonly rows: readonly TrainingPeerRow[];
 }
 
-const floats = (samples: readonly Sample[]) =>
-  Buffer.concat(samples.map((s) => Buffer.from(s.x.buffer, s.x.byteOffset, s.x.byteLength)));
-
 /**
  * Writes what scripts/peer/keras_fit_peer.py needs to train the same model from the same start:
  * the layer list (dropout included), the initial weights in model order, and the same training
@@ -49,21 +46,12 @@ export async function exportTrainingWork(
   request: TrainingPeerRequest,
 ): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const weights = model.getWeights();
-  const data = await Promise.all(weights.map((w) => w.data() as Promise<Float32Array>));
-  writeFileSync(
-    join(dir, 'weights.bin'),
-    Buffer.concat(data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
-  );
-  writeFileSync(
-    join(dir, 'model.json'),
-    JSON.stringify({ layers: peerLayers(model), weightShapes: weights.map((w) => w.shape) }),
-  );
+  await writePeerModel(dir, model);
   for (const [name, samples] of [
     ['train', train],
     ['validation', validation],
   ] as const) {
-    writeFileSync(join(dir, `${name}.f32`), floats(samples));
+    writeFileSync(join(dir, `${name}.f32`), float32Bytes(samples.map((s) => s.x)));
     writeFileSync(
       join(dir, `${name}.labels`),
       Uint8Array.from(samples, (s) => s.label),
