@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { s3Client } from '../../lib/contracts/aws-clients';
 import { recordId } from '../../lib/contracts/manifest';
 import { ModelRegistry } from '../../container/src/registry/model-registry';
+import { runTool } from '../../container/native/run-tool';
 import { PODMAN_GLOBAL } from '../../scripts/image/local-base-images';
 import { workerImage } from '../../scripts/image/build-image';
 import { shardOf300 } from '../helpers/checkpointed-shard';
@@ -53,17 +54,9 @@ function runImage(command: string[], env: Record<string, string>, name?: string)
   return { output, exited };
 }
 
-function podman(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', [...PODMAN_GLOBAL, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`podman ${args[0]} exited ${code}`)),
-    );
-  });
+/** A podman command on this host's settings; its trimmed output. */
+async function podman(args: string[]): Promise<string> {
+  return (await runTool(`podman ${args[0]}`, 'podman', [...PODMAN_GLOBAL, ...args])).trim();
 }
 
 describe(`the worker image ${IMAGE} against the emulator`, () => {

@@ -27,6 +27,17 @@ async function gbi(...argv: string[]): Promise<Run> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** Puts `names` under a fresh prefix of the input bucket, then `gbi submit --prefix` on it. */
+async function backfill(tag: string, names: readonly string[]): Promise<Run> {
+  const prefix = `${deployed.stack.inputPrefix}${tag}-${Date.now()}/`;
+  for (const name of names) {
+    await s3Client().send(
+      new PutObjectCommand({ Bucket: deployed.stack.inputBucket, Key: prefix + name, Body: name }),
+    );
+  }
+  return gbi('submit', '--prefix', `s3://${deployed.stack.inputBucket}/${prefix}`);
+}
+
 async function publishVersion(version: string, champion: boolean): Promise<void> {
   const model = featuresModel(3, 2);
   await publishModel(s3Client(), deployed.stack.modelBucket, model, {
@@ -127,22 +138,8 @@ describeOnEmulator(STACK_SERVICES, 'the operator CLI on the deployed stack', () 
   describe('operations on the deployed stack', () => {
     test('submit batches the objects under a prefix and status lists the batch', async () => {
       // Given three objects already in the input bucket
-      const prefix = `${deployed.stack.inputPrefix}backfill-${Date.now()}/`;
-      for (const name of ['a.png', 'b.png', 'c.png']) {
-        await s3Client().send(
-          new PutObjectCommand({
-            Bucket: deployed.stack.inputBucket,
-            Key: prefix + name,
-            Body: name,
-          }),
-        );
-      }
       // When they are backfilled
-      const submit = await gbi(
-        'submit',
-        '--prefix',
-        `s3://${deployed.stack.inputBucket}/${prefix}`,
-      );
+      const submit = await backfill('backfill', ['a.png', 'b.png', 'c.png']);
       // Then one batch was submitted and status shows it with its three files
       expect(submit.code).toBe(0);
       const batchId = /batch (\S+): submitted/.exec(submit.out)?.[1];
@@ -153,21 +150,7 @@ describeOnEmulator(STACK_SERVICES, 'the operator CLI on the deployed stack', () 
 
     test('status --batch shows the batch, its job and each shard', async () => {
       // Given a backfilled batch of two objects
-      const prefix = `${deployed.stack.inputPrefix}detail-${Date.now()}/`;
-      for (const name of ['x.png', 'y.png']) {
-        await s3Client().send(
-          new PutObjectCommand({
-            Bucket: deployed.stack.inputBucket,
-            Key: prefix + name,
-            Body: name,
-          }),
-        );
-      }
-      const submit = await gbi(
-        'submit',
-        '--prefix',
-        `s3://${deployed.stack.inputBucket}/${prefix}`,
-      );
+      const submit = await backfill('detail', ['x.png', 'y.png']);
       const batchId = /batch (\S+): submitted/.exec(submit.out)![1];
       // When its status is asked for
       const status = await gbi('status', '--batch', batchId);
