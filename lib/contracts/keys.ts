@@ -30,6 +30,8 @@ export const resultKeys = {
     joinKey(RESULTS_PREFIXES.errors, batchId, `${shardName(shard)}.jsonl`),
   summary: (batchId: string, shard: number) =>
     joinKey(RESULTS_PREFIXES.summaries, batchId, `${shardName(shard)}.json`),
+  /** Beside the shard summaries; list those by the `shard-` prefix to leave it out. */
+  batchSummary: (batchId: string) => joinKey(RESULTS_PREFIXES.summaries, batchId, 'batch.json'),
   checkpointPrefix: (batchId: string, shard: number) =>
     joinKey(RESULTS_PREFIXES.checkpoints, batchId, shardName(shard)) + '/',
 };

@@ -11,6 +11,8 @@ export const CONTRACTS = [
   'result-record',
   'error-record',
   'shard-summary',
+  'batch-summary',
+  'completion-event',
   'model-metadata',
   'champion-pointer',
   'promotion-event',

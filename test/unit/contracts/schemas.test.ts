@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKENDS } from '../../../container/src/backend/choose-backend';
+import {
+  BATCH_STATUSES,
+  BATCH_SUMMARY_SCHEMA_VERSION,
+  COMPLETION_EVENT_SCHEMA_VERSION,
+  SHARD_STATUSES,
+} from '../../../lib/contracts/batch-summary';
 import { MANIFEST_SCHEMA_VERSION } from '../../../lib/contracts/manifest';
 import {
   ERROR_CODES,
@@ -38,6 +44,42 @@ const REQUIRED: Record<Contract, readonly string[]> = {
     'counts',
     'errorsByCode',
     'timings',
+  ],
+  'batch-summary': [
+    'schemaVersion',
+    'batchId',
+    'status',
+    'job',
+    'model',
+    'resultsBucket',
+    'manifestKey',
+    'counts',
+    'errorsByCode',
+    'submittedAt',
+    'startedAt',
+    'endedAt',
+    'durationMs',
+    'shards',
+    'resultKeys',
+    'errorKeys',
+  ],
+  // shards, resultKeys and errorKeys are optional here: left out of an event that would be too large.
+  'completion-event': [
+    'schemaVersion',
+    'eventId',
+    'summaryKey',
+    'batchId',
+    'status',
+    'job',
+    'model',
+    'resultsBucket',
+    'manifestKey',
+    'counts',
+    'errorsByCode',
+    'submittedAt',
+    'startedAt',
+    'endedAt',
+    'durationMs',
   ],
   'model-metadata': ['schemaVersion', 'name', 'version', 'format', 'input', 'labels', 'createdAt'],
   'champion-pointer': ['schemaVersion', 'name', 'version', 'updatedAt'],
@@ -197,6 +239,36 @@ describe('the JSON Schemas of lib/contracts/schemas', () => {
     expect(contractViolations('training-data-entry', old)).toEqual([]);
   });
 
+  it('rejects a succeeded shard outcome without counts, and a failed one without its reason', () => {
+    // given the documented summary's succeeded shard without counts, and its failed one without a reason
+    const summary = exampleOf('batch-summary') as { shards: Record<string, unknown>[] };
+    const [succeeded, failed] = summary.shards;
+    const noCounts = { ...summary, shards: [{ ...succeeded, counts: undefined }, failed] };
+    const noReason = { ...summary, shards: [succeeded, { ...failed, reason: undefined }] };
+    delete noCounts.shards[0].counts;
+    delete noReason.shards[1].reason;
+
+    // when validated / then both are refused
+    expect(contractViolations('batch-summary', noCounts)).not.toEqual([]);
+    expect(contractViolations('batch-summary', noReason)).not.toEqual([]);
+  });
+
+  it('rejects a completion event carrying the shards without the key lists', () => {
+    // given the documented event without resultKeys / when validated / then it is refused
+    const event = { ...exampleOf('completion-event') };
+    delete event.resultKeys;
+    expect(contractViolations('completion-event', event)).not.toEqual([]);
+  });
+
+  it('accepts a completion event without the three lists, as a too-large one is sent', () => {
+    // given the documented event without shards and key lists / when validated / then it conforms
+    const event = { ...exampleOf('completion-event') };
+    delete event.shards;
+    delete event.resultKeys;
+    delete event.errorKeys;
+    expect(contractViolations('completion-event', event)).toEqual([]);
+  });
+
   it('rejects a record of a schemaVersion the schema does not describe', () => {
     // given a result record claiming version 2 / when validated / then the version is refused
     const record = { ...exampleOf('result-record'), schemaVersion: 2 };
@@ -214,6 +286,8 @@ describe('the schemas agree with the TypeScript contracts', () => {
   it('pins each format to the schema version its TypeScript module writes', () => {
     // given the version constants / when compared with each schema's const / then they match
     expect(versionOf('manifest')).toBe(MANIFEST_SCHEMA_VERSION);
+    expect(versionOf('batch-summary')).toBe(BATCH_SUMMARY_SCHEMA_VERSION);
+    expect(versionOf('completion-event')).toBe(COMPLETION_EVENT_SCHEMA_VERSION);
     for (const contract of ['result-record', 'error-record', 'shard-summary'] as const) {
       expect([contract, versionOf(contract)]).toEqual([contract, RECORDS_SCHEMA_VERSION]);
     }
@@ -236,6 +310,14 @@ describe('the schemas agree with the TypeScript contracts', () => {
     // given the byte bound / when compared with the schema's length bound / then they agree
     const properties = schemaOf('error-record').properties as Record<string, JsonSchema>;
     expect(properties.reason.maxLength).toBe(MAX_REASON_BYTES);
+  });
+
+  it('lists exactly the batch and shard statuses of lib/contracts/batch-summary.ts', () => {
+    // given the status lists / when compared with the schema's enums / then they are the same
+    const defs = schemaOf('batch-summary').$defs as Record<string, JsonSchema>;
+    const outcome = defs.shardOutcome.properties as Record<string, JsonSchema>;
+    expect(defs.batchStatus.enum).toEqual([...BATCH_STATUSES]);
+    expect(outcome.status.enum).toEqual([...SHARD_STATUSES]);
   });
 
   it('lists exactly the backends the worker names in its summaries', () => {
