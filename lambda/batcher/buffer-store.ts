@@ -28,6 +28,14 @@ export interface SubmittedJob {
   readonly shardCount: number;
 }
 
+/** Which batch an object version was claimed for. */
+export interface ItemClaim {
+  /** The object version's identity: objectVersionId in lib/contracts/manifest.ts. */
+  readonly object: string;
+  readonly batchId: string;
+  readonly claimedAt: number;
+}
+
 /**
  * The durable buffer. Every method is one conditional request, so the protocols built on it
  * (place-items.ts, finish-batch.ts) hold under concurrency and crashes at any point.
@@ -51,6 +59,11 @@ export interface BufferStore {
     batchId: string,
     now: number,
   ): Promise<{ batchId: string; claimed: boolean }>;
+  /**
+   * Every claim of any version of `bucket`/`key`, oldest first: what `gbi find` starts from.
+   * Read from an index, so a claim made a moment ago may be missing.
+   */
+  listClaims(bucket: string, key: string): Promise<ItemClaim[]>;
   /** Moves a claim from `from` to `to` if it is still on `from`; returns where it is now. */
   reassignItem(item: BufferItem, from: string, to: string): Promise<string>;
   /**

@@ -8,18 +8,21 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { BUFFER_CLAIMS_BY_KEY_INDEX } from '../../lib/contracts/batcher-env';
 import { objectVersionId } from '../../lib/contracts/manifest';
 import type { BatchCounters, BatchThresholds } from './batch-policy';
 import type { BufferItem } from './buffer-item';
-import type { BatchHeader, BufferStore, SubmittedJob } from './buffer-store';
+import type { BatchHeader, BufferStore, ItemClaim, SubmittedJob } from './buffer-store';
 import { sleep } from './retry';
 
 /**
- * Table layout (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`, no index):
+ * Table layout (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
  *   POINTER / CURRENT           the batch new items go to
  *   ACTIVE / <batchId>          batch header: state, counters, lease; queried by the sweep
  *   OBJ#<hash> / CLAIM          which batch an object version belongs to; kept for good, so a
- *                               redelivery or re-upload notification months later is still a duplicate
+ *                               redelivery or re-upload notification months later is still a duplicate;
+ *                               its `objectKey` (<bucket>/<key>) is the partition key of the
+ *                               BUFFER_CLAIMS_BY_KEY_INDEX, so `gbi find` lists every version of a key
  *   BATCH#<batchId> / ITEM#<hash>  a member of the batch, read when its manifest is built
  *   BATCH#<batchId> / JOB       the submitted job, kept for status tooling
  * Object identities are hashed because an S3 key alone may use the 1,024 bytes a sort key allows.
@@ -35,6 +38,7 @@ const headerKey = (batchId: string) => ({ pk: 'ACTIVE', sk: batchId });
 const itemHash = (item: BufferItem) =>
   createHash('sha256').update(objectVersionId(item)).digest('hex');
 const claimKey = (item: BufferItem) => ({ pk: `OBJ#${itemHash(item)}`, sk: 'CLAIM' });
+const objectKey = (item: Pick<BufferItem, 'bucket' | 'key'>) => `${item.bucket}/${item.key}`;
 const memberPk = (batchId: string) => `BATCH#${batchId}`;
 const jobKey = (batchId: string) => ({ pk: memberPk(batchId), sk: 'JOB' });
 
@@ -164,7 +168,13 @@ export class DynamoBufferStore implements BufferStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...claimKey(item), batchId, object: objectVersionId(item), claimedAt: now },
+          Item: {
+            ...claimKey(item),
+            batchId,
+            object: objectVersionId(item),
+            objectKey: objectKey(item),
+            claimedAt: now,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -195,6 +205,31 @@ export class DynamoBufferStore implements BufferStore {
       throw new Error(`claim of ${objectVersionId(item)} vanished: claims are never deleted`);
     }
     return Item.batchId as string;
+  }
+
+  async listClaims(bucket: string, key: string): Promise<ItemClaim[]> {
+    const claims: ItemClaim[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BUFFER_CLAIMS_BY_KEY_INDEX,
+          KeyConditionExpression: 'objectKey = :key',
+          ExpressionAttributeValues: { ':key': objectKey({ bucket, key }) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      claims.push(
+        ...(page.Items ?? []).map((claim) => ({
+          object: claim.object as string,
+          batchId: claim.batchId as string,
+          claimedAt: claim.claimedAt as number,
+        })),
+      );
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return claims;
   }
 
   async reserve(

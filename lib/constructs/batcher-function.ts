@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BATCHER_ENV } from '../contracts/batcher-env';
+import { BATCHER_ENV, BUFFER_CLAIMS_BY_KEY_INDEX } from '../contracts/batcher-env';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 
@@ -98,6 +98,14 @@ export class BatcherFunction extends Construct {
       timeToLiveAttribute: 'expiresAt',
       // Pending items live only here until their batch is submitted.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // `gbi find` lists the claims of every version of a key; claims are keyed by a hash of one.
+    this.bufferTable.addGlobalSecondaryIndex({
+      indexName: BUFFER_CLAIMS_BY_KEY_INDEX,
+      partitionKey: { name: 'objectKey', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'claimedAt', type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['batchId', 'object'],
     });
 
     const timeout = props.timeout ?? Duration.seconds(120);

@@ -3,7 +3,10 @@
  * cold start and names any bad one.
  */
 export const BATCHER_ENV = {
-  /** DynamoDB table holding the durable buffer (partition key `pk`, sort key `sk`, TTL `expiresAt`). */
+  /**
+   * DynamoDB table holding the durable buffer (partition key `pk`, sort key `sk`, TTL
+   * `expiresAt`, index BUFFER_CLAIMS_BY_KEY_INDEX).
+   */
   bufferTable: 'BUFFER_TABLE_NAME',
   /** Bucket receiving manifests (under manifests/). */
   resultsBucket: 'RESULTS_BUCKET',
@@ -23,3 +26,6 @@ export const BATCHER_ENV = {
   shardSize: 'SHARD_SIZE',
   metricsNamespace: 'METRICS_NAMESPACE',
 } as const;
+
+/** The buffer table's one index: claims by `objectKey` (<bucket>/<key>), sorted by `claimedAt`. */
+export const BUFFER_CLAIMS_BY_KEY_INDEX = 'claims-by-key';

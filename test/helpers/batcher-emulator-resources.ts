@@ -10,12 +10,13 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { BUFFER_CLAIMS_BY_KEY_INDEX } from '../../lib/contracts/batcher-env';
 import { INFER_COMMAND } from '../../lib/contracts/job-contract';
 import { RESULTS_PREFIXES } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import { uniqueName } from './emulator-resources';
 
-/** The buffer table exactly as the stack creates it: pk/sk strings, on demand, no index. */
+/** The buffer table exactly as the stack creates it: pk/sk strings, on demand, the claims index. */
 export async function createBufferTable(
   dynamo: DynamoDBClient,
   name = uniqueName('buffer'),
@@ -31,6 +32,18 @@ export async function createBufferTable(
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'objectKey', AttributeType: 'S' },
+        { AttributeName: 'claimedAt', AttributeType: 'N' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BUFFER_CLAIMS_BY_KEY_INDEX,
+          KeySchema: [
+            { AttributeName: 'objectKey', KeyType: 'HASH' },
+            { AttributeName: 'claimedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['batchId', 'object'] },
+        },
       ],
     }),
   );

@@ -55,6 +55,21 @@ describe('BatcherFunction', () => {
     });
   });
 
+  it('indexes the buffer claims by object key, so gbi find lists every version of a key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'claims-by-key',
+          KeySchema: [
+            { AttributeName: 'objectKey', KeyType: 'HASH' },
+            { AttributeName: 'claimedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['batchId', 'object'] },
+        },
+      ],
+    });
+  });
+
   it('passes the batching thresholds from the configuration', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
