@@ -21,7 +21,8 @@ export interface PipelineStorageProps {
    */
   readonly existingModelBucketName?: string;
   /**
-   * Days after which checkpoints and incomplete multipart uploads are removed.
+   * Days after which checkpoints, Athena query results and incomplete multipart uploads are
+   * removed.
    * @default 7
    */
   readonly temporaryObjectExpirationDays?: number;
@@ -86,6 +87,12 @@ export class PipelineStorage extends Construct {
             {
               id: 'expire-checkpoints',
               prefix: RESULTS_PREFIXES.checkpoints,
+              expiration: Duration.days(expirationDays),
+            },
+            // Athena writes every query's result here; the results themselves stay queryable.
+            {
+              id: 'expire-query-results',
+              prefix: RESULTS_PREFIXES.queryResults,
               expiration: Duration.days(expirationDays),
             },
           ],

@@ -11,6 +11,8 @@ export const RESULTS_PREFIXES = {
   summaries: 'summaries/',
   /** Temporary: resumable progress of running shards; expired by a lifecycle rule. */
   checkpoints: 'checkpoints/',
+  /** Temporary: Athena query results of the results workgroup; expired by a lifecycle rule. */
+  queryResults: 'query-results/',
 } as const;
 
 export const MODEL_PREFIXES = {

@@ -7,6 +7,7 @@ import { GpuCompute } from '../constructs/gpu-compute';
 import { IngestQueue } from '../constructs/ingest-queue';
 import { PipelineMonitoring } from '../constructs/pipeline-monitoring';
 import { PipelineStorage } from '../constructs/pipeline-storage';
+import { ResultsCatalog } from '../constructs/results-catalog';
 import { RetrainSchedule } from '../constructs/retrain-schedule';
 import { WorkerJobs } from '../constructs/worker-jobs';
 
@@ -24,6 +25,7 @@ export class BatchInferenceStack extends Stack {
   public readonly batcher: BatcherFunction;
   public readonly retrain?: RetrainSchedule;
   public readonly monitoring: PipelineMonitoring;
+  public readonly catalog: ResultsCatalog;
 
   constructor(scope: Construct, id: string, props: BatchInferenceStackProps) {
     super(scope, id, props);
@@ -123,6 +125,13 @@ export class BatchInferenceStack extends Stack {
       dashboardName: `${config.namePrefix}-pipeline`,
     });
 
+    this.catalog = new ResultsCatalog(this, 'Catalog', {
+      resultsBucket: this.storage.resultsBucket,
+      // Glue database names take no dash.
+      databaseName: `${config.namePrefix.replace(/-/g, '_')}_results`,
+      workGroupName: `${config.namePrefix}-results`,
+    });
+
     const outputs: Record<string, string> = {
       InputBucket: this.storage.inputBucket.bucketName,
       InputPrefix: config.inputPrefix,
@@ -137,6 +146,8 @@ export class BatchInferenceStack extends Stack {
       TrainJobDefinition: this.jobs.trainJobDefinition.jobDefinitionArn,
       ModelName: config.modelName,
       AlarmTopic: this.monitoring.alarmTopic.topicArn,
+      ResultsDatabase: this.catalog.databaseName,
+      QueryWorkGroup: this.catalog.workGroupName,
     };
     for (const [name, value] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value });

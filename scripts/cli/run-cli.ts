@@ -1,6 +1,7 @@
 import { STACK_NAME } from '../../lib/app/create-app';
 import { LocalState, processAlive, readLocalState } from '../local/local-state';
 import { CliContext, CliIo, Command } from './command';
+import { findCommand } from './commands/find-command';
 import { localCommand } from './commands/local-command';
 import { modelsCommand } from './commands/models-command';
 import { resultsCommand } from './commands/results-command';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   submitCommand,
   statusCommand,
   resultsCommand,
+  findCommand,
   retrainCommand,
   modelsCommand,
 ];

@@ -6,12 +6,14 @@ import type { AwsService } from '../../scripts/local/emulator/emulator-capabilit
  * SSM for the bootstrap version). Kept equal to the template by test/infra/stack-services.test.ts.
  */
 export const STACK_SERVICES: readonly AwsService[] = [
+  'athena',
   'batch',
   'cloudformation',
   'cloudwatch',
   'dynamodb',
   'ec2',
   'events',
+  'glue',
   'iam',
   'kms',
   'lambda',

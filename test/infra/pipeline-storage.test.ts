@@ -81,6 +81,21 @@ describe('PipelineStorage defaults', () => {
       },
     });
   });
+
+  it('expires Athena query results after 7 days, like the other temporary objects', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: 'expire-query-results',
+            Prefix: 'query-results/',
+            ExpirationInDays: 7,
+            Status: 'Enabled',
+          }),
+        ]),
+      },
+    });
+  });
 });
 
 describe('PipelineStorage with existing buckets', () => {

@@ -9,6 +9,7 @@
  * (events is EventBridge). A CloudFormation type's service is its second segment, lower-cased.
  */
 export const AWS_SERVICES = [
+  'athena',
   'batch',
   'cloudformation',
   'cloudwatch',
@@ -16,6 +17,7 @@ export const AWS_SERVICES = [
   'ec2',
   'ecr',
   'events',
+  'glue',
   'iam',
   'kms',
   'lambda',
