@@ -115,7 +115,7 @@ export class ResultsCatalog extends Construct {
           },
         },
       });
-      cfnTable.addDependency(this.database);
+      cfnTable.node.addDependency(this.database);
       tables[table.name] = cfnTable;
     }
     this.tables = tables;
