@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { resultKeys } from '../../../lib/contracts/keys';
 import { BatchManifest, recordId, shardItems } from '../../../lib/contracts/manifest';
@@ -17,6 +17,7 @@ import { lambdaContext } from '../../../scripts/local/batcher/lambda-events';
 import { violationsOfEach } from '../../helpers/contract-schemas';
 import { deployTestStack, DeployedTestStack } from '../../helpers/demo-stack';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { createBucket } from '../../helpers/emulator-resources';
 import { s3EventBody, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 
@@ -32,22 +33,28 @@ let deployed: DeployedTestStack;
 let prefix: string;
 
 async function gbi(...argv: string[]): Promise<Run> {
+  return gbiOn(deployed, ...argv);
+}
+
+async function gbiOn(on: DeployedTestStack, ...argv: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['--stack', deployed.stack.stackName, ...argv], {
+  const code = await runCli(['--stack', on.stack.stackName, ...argv], {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-async function upload(key: string, body: string): Promise<string> {
-  const s3 = s3Client();
-  await s3.send(new PutObjectCommand({ Bucket: deployed.stack.inputBucket, Key: key, Body: body }));
-  const head = await s3.send(
-    new HeadObjectCommand({ Bucket: deployed.stack.inputBucket, Key: key }),
+async function upload(
+  key: string,
+  body: string,
+  bucket = deployed.stack.inputBucket,
+): Promise<{ etag: string; versionId?: string }> {
+  const { ETag, VersionId } = await s3Client().send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }),
   );
-  return head.ETag!.replace(/"/g, '');
+  return { etag: ETag!.replace(/"/g, ''), ...(VersionId ? { versionId: VersionId } : {}) };
 }
 
 /** Backfills the objects under `under` with gbi submit; returns the batch it submitted. */
@@ -133,15 +140,20 @@ async function writeShardOutput(
 }
 
 /** Delivers an upload notification to the deployed batcher's own code, as Lambda would. */
-async function notifyBatcher(key: string, etag: string, size: number): Promise<void> {
+async function notifyBatcher(
+  key: string,
+  version: { etag: string; versionId?: string },
+  size: number,
+  on = deployed,
+): Promise<void> {
   const { Environment } = await new LambdaClient({}).send(
-    new GetFunctionConfigurationCommand({ FunctionName: deployed.stack.batcherFunction }),
+    new GetFunctionConfigurationCommand({ FunctionName: on.stack.batcherFunction }),
   );
   const handler = createHandler({ env: Environment?.Variables ?? {}, sink: () => undefined });
   const requestId = randomUUID();
   const response = await handler(
-    sqsEvent(sqsRecord(s3EventBody({ bucket: deployed.stack.inputBucket, key, etag, size }))),
-    lambdaContext(deployed.stack.batcherFunction, 120_000, requestId),
+    sqsEvent(sqsRecord(s3EventBody({ bucket: on.stack.inputBucket, key, ...version, size }))),
+    lambdaContext(on.stack.batcherFunction, 120_000, requestId),
   );
   expect(response).toEqual({ batchItemFailures: [] });
 }
@@ -188,8 +200,8 @@ describeOnEmulator(STACK_SERVICES, 'gbi find on the deployed stack', () => {
   test('an object whose batch is still open is waiting in the buffer', async () => {
     // Given an upload whose notification reached the batcher, in a batch far from its thresholds
     const key = `${prefix}waiting/3/img.png`;
-    const etag = await upload(key, 'three');
-    await notifyBatcher(key, etag, 'three'.length);
+    const version = await upload(key, 'three');
+    await notifyBatcher(key, version, 'three'.length);
     // When it is looked up
     const run = await gbi('find', key);
     // Then it is waiting in an open batch
@@ -200,10 +212,10 @@ describeOnEmulator(STACK_SERVICES, 'gbi find on the deployed stack', () => {
   test('two versions of one key in different batches are each shown with their own prediction', async () => {
     // Given a key scored as 4, then overwritten (the bucket is unversioned) and scored as 9
     const key = `${prefix}twice/img.png`;
-    const firstEtag = await upload(key, 'first upload');
+    const { etag: firstEtag } = await upload(key, 'first upload');
     const first = await submit(`${prefix}twice/`);
     await writeShardOutput(first, () => '4');
-    const secondEtag = await upload(key, 'second upload, other bytes');
+    const { etag: secondEtag } = await upload(key, 'second upload, other bytes');
     const second = await submit(`${prefix}twice/`);
     await writeShardOutput(second, () => '9');
     // When the key is looked up
@@ -251,5 +263,39 @@ describeOnEmulator(STACK_SERVICES, 'gbi find on the deployed stack', () => {
     expect(run.code).toBe(2);
     expect(run.err).toContain("bucket 'somebody-elses-bucket' is not the stack's input bucket");
     expect(run.err).toContain(deployed.stack.inputBucket);
+  });
+
+  describe('with a versioned input bucket', () => {
+    let versioned: DeployedTestStack;
+    beforeAll(async () => {
+      const bucket = await createBucket(s3Client());
+      await s3Client().send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket,
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
+      );
+      versioned = await deployTestStack({ existingInputBucketName: bucket });
+    });
+
+    test('each version of a key is shown under its version id', async () => {
+      // Given two uploads of one key, each notified to the batcher with its version id
+      const key = `${versioned.stack.inputPrefix}versions/img.png`;
+      const first = await upload(key, 'one', versioned.stack.inputBucket);
+      const second = await upload(key, 'two!', versioned.stack.inputBucket);
+      await notifyBatcher(key, first, 3, versioned);
+      await notifyBatcher(key, second, 4, versioned);
+      // When the key is looked up
+      const run = await gbiOn(versioned, 'find', key);
+      // Then each version is listed by its id, both waiting in the buffer
+      expect(run.code).toBe(0);
+      expect(first.versionId).toBeDefined();
+      const lines = run.out.split('\n');
+      for (const version of [first, second]) {
+        const at = lines.findIndex((line) => line.includes(`version ${version.versionId} (`));
+        expect(at).toBeGreaterThan(0);
+        expect(lines[at + 1]).toContain('waiting in the buffer');
+      }
+    });
   });
 });
