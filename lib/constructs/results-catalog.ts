@@ -32,8 +32,8 @@ const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
 const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 
 /**
- * Athena tables over what the worker writes: results, errors and shard summaries, one JSON
- * object per line, partitioned by batch id through partition projection (an injected key), so
+ * Athena tables over what the pipeline writes: results, errors, shard and batch summaries, one
+ * JSON object per line, partitioned by batch id through partition projection (an injected key), so
  * there is no crawler to run and no partition to add: every query names its batches. A
  * workgroup keeps query results encrypted in the results bucket and enforces that for every
  * query run in it.
@@ -42,7 +42,7 @@ export class ResultsCatalog extends Construct {
   public readonly database: glue.CfnDatabase;
   public readonly databaseName: string;
   public readonly workGroupName: string;
-  /** By table name: results, errors, shard_summaries. */
+  /** By table name: results, errors, shard_summaries, batch_summaries. */
   public readonly tables: Readonly<Record<string, glue.CfnTable>>;
   public readonly workGroup: athena.CfnWorkGroup;
 
@@ -75,7 +75,7 @@ export class ResultsCatalog extends Construct {
       catalogId,
       databaseInput: {
         name: databaseName,
-        description: 'Results, errors and shard summaries of the batch inference pipeline.',
+        description: 'Results, errors, shard and batch summaries of the batch inference pipeline.',
       },
     });
 
@@ -108,7 +108,7 @@ export class ResultsCatalog extends Construct {
               serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
               parameters: {
                 'case.insensitive': 'TRUE',
-                'ignore.malformed.json': table.sharedPrefix ? 'TRUE' : 'FALSE',
+                'ignore.malformed.json': table.pathPattern ? 'TRUE' : 'FALSE',
               },
             },
             columns: table.columns.map((column) => ({ ...column })),

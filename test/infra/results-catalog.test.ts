@@ -51,8 +51,13 @@ describe('ResultsCatalog', () => {
     });
   });
 
-  it('has a table over results, errors and shard summaries, in that database', () => {
-    expect(Object.keys(tableInputs()).sort()).toEqual(['errors', 'results', 'shard_summaries']);
+  it('has a table over results, errors, shard summaries and batch summaries, in that database', () => {
+    expect(Object.keys(tableInputs()).sort()).toEqual([
+      'batch_summaries',
+      'errors',
+      'results',
+      'shard_summaries',
+    ]);
     template.allResourcesProperties('AWS::Glue::Table', { DatabaseName: 'gbi_results' });
   });
 
@@ -60,6 +65,7 @@ describe('ResultsCatalog', () => {
     ['results', 'results/'],
     ['errors', 'errors/'],
     ['shard_summaries', 'summaries/'],
+    ['batch_summaries', 'summaries/'],
   ])(
     'reads %s as JSON lines from %s of the results bucket, one partition per batch id',
     (name, prefix) => {
@@ -86,7 +92,12 @@ describe('ResultsCatalog', () => {
         table.StorageDescriptor.SerdeInfo.Parameters['ignore.malformed.json'],
       ]),
     );
-    expect(malformed).toEqual({ results: 'FALSE', errors: 'FALSE', shard_summaries: 'TRUE' });
+    expect(malformed).toEqual({
+      results: 'FALSE',
+      errors: 'FALSE',
+      shard_summaries: 'TRUE',
+      batch_summaries: 'TRUE',
+    });
   });
 
   it.each(RESULTS_TABLES.map((table) => [table.name, table.schema]))(
@@ -164,9 +175,19 @@ describe('the example queries in docs/operations.md', () => {
     return fields;
   }
 
-  it('has the accuracy, errors-by-code and one-file queries', () => {
-    expect(queries.length).toBeGreaterThanOrEqual(3);
+  it('has the accuracy, errors-by-code and one-file queries, and one per summaries table', () => {
+    expect(queries.length).toBeGreaterThanOrEqual(5);
   });
+
+  it.each(RESULTS_TABLES.map((table) => [table.name]))(
+    'lists the columns of %s in its table row, in order',
+    (name) => {
+      const row = docs.split('\n').find((line) => line.startsWith(`| \`${name}\``)) ?? '';
+      const listed = [...(row.split('|')[3] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const table = RESULTS_TABLES.find((t) => t.name === name)!;
+      expect(listed).toEqual(table.columns.map((c) => c.name));
+    },
+  );
 
   it('queries only tables the catalog creates, and only their columns and fields', () => {
     const problems: string[] = [];
@@ -178,11 +199,17 @@ describe('the example queries in docs/operations.md', () => {
         aliases.set(alias, table);
       }
       if (aliases.size === 0) problems.push(`no FROM gbi_results.<table> <alias> in: ${query}`);
+      for (const name of aliases.values()) {
+        const pattern = RESULTS_TABLES.find((t) => t.name === name)?.pathPattern;
+        if (pattern && !text.includes(`"$path" LIKE '${pattern}'`)) {
+          problems.push(`a query of ${name} without "$path" LIKE '${pattern}': ${text}`);
+        }
+      }
       for (const [reference, alias, path] of query.matchAll(
         /\b(\w+)\.([a-z_]\w*(?:\[\d+\])?(?:\.\w+)*)/g,
       )) {
-        const table = RESULTS_TABLES.find((t) => t.name === aliases.get(alias));
         if (alias === 'gbi_results') continue;
+        const table = RESULTS_TABLES.find((t) => t.name === aliases.get(alias));
         if (!table) {
           problems.push(`${reference}: alias ${alias} names no table of the catalog`);
           continue;

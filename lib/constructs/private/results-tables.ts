@@ -17,10 +17,11 @@ export interface ResultsTable {
   readonly description: string;
   readonly columns: readonly GlueColumn[];
   /**
-   * Several formats share summaries/<batch-id>/: rows of the other one read as rows of nulls,
-   * so queries filter on "$path" (docs/operations.md) and malformed rows are skipped, not fatal.
+   * Set where two formats share the prefix (summaries/<batch-id>/): the `"$path" LIKE` pattern
+   * of this table's files. Queries filter on it (docs/operations.md), as a row of the other
+   * format would read as nulls, and the table skips rows it cannot parse instead of failing.
    */
-  readonly sharedPrefix: boolean;
+  readonly pathPattern?: string;
 }
 
 /** The partition column: the batch id of `<prefix><batch-id>/`, given by each query. */
@@ -56,7 +57,6 @@ export const RESULTS_TABLES: readonly ResultsTable[] = [
         comment: 'Top-k labels, highest score first.',
       },
     ],
-    sharedPrefix: false,
   },
   {
     name: 'errors',
@@ -69,14 +69,13 @@ export const RESULTS_TABLES: readonly ResultsTable[] = [
       { name: 'code', type: 'string', comment: 'Stable error code (ERROR_CODES).' },
       { name: 'reason', type: 'string', comment: 'What was wrong with the input, for people.' },
     ],
-    sharedPrefix: false,
   },
   {
     name: 'shard_summaries',
     prefix: RESULTS_PREFIXES.summaries,
     schema: 'shard-summary.schema.json',
     description:
-      'One row per finished shard (summaries/<batch-id>/shard-NNNNN.json); filter "$path" LIKE \'%/shard-%\'.',
+      'One row per finished shard (summaries/<batch-id>/shard-NNNNN.json); filter on "$path".',
     columns: [
       { name: 'schemaversion', type: 'bigint', comment: 'Format version of the summary.' },
       { name: 'batchid', type: 'string', comment: 'The batch (equal to batch_id).' },
@@ -99,6 +98,55 @@ export const RESULTS_TABLES: readonly ResultsTable[] = [
         comment: 'Wall clock and time per stage, in milliseconds.',
       },
     ],
-    sharedPrefix: true,
+    pathPattern: '%/shard-%',
+  },
+  {
+    name: 'batch_summaries',
+    prefix: RESULTS_PREFIXES.summaries,
+    schema: 'batch-summary.schema.json',
+    description: 'One row per finished batch (summaries/<batch-id>/batch.json); filter on "$path".',
+    columns: [
+      { name: 'schemaversion', type: 'bigint', comment: 'Format version of the summary.' },
+      { name: 'batchid', type: 'string', comment: 'The batch (equal to batch_id).' },
+      { name: 'status', type: 'string', comment: 'SUCCEEDED, PARTIAL or FAILED.' },
+      {
+        name: 'job',
+        type: 'struct<id:string,name:string,status:string,statusreason:string>',
+        comment: 'The AWS Batch job that ran the batch.',
+      },
+      {
+        name: 'model',
+        type: PINNED_MODEL,
+        comment: 'The model; version absent when shards differ.',
+      },
+      { name: 'resultsbucket', type: 'string', comment: 'Bucket of the keys below.' },
+      { name: 'manifestkey', type: 'string', comment: 'Key of the manifest.' },
+      {
+        name: 'counts',
+        type: 'struct<files:bigint,shards:bigint,shardssucceeded:bigint,shardsfailed:bigint,ok:bigint,failed:bigint,skipped:bigint>',
+        comment: 'Files, shards by outcome, and records over the succeeded shards.',
+      },
+      { name: 'errorsbycode', type: 'map<string,bigint>', comment: 'Failed records per code.' },
+      { name: 'submittedat', type: 'string', comment: 'When the job was submitted (ISO 8601).' },
+      { name: 'startedat', type: 'string', comment: 'When the job started (ISO 8601).' },
+      { name: 'endedat', type: 'string', comment: 'When the job ended (ISO 8601).' },
+      { name: 'durationms', type: 'bigint', comment: 'endedAt - startedAt.' },
+      {
+        name: 'shards',
+        type: 'array<struct<shard:bigint,status:string,counts:struct<ok:bigint,failed:bigint,skipped:bigint>,modelversion:string,reason:string,resultkey:string,errorkey:string,summarykey:string>>',
+        comment: 'One outcome per shard, in shard order.',
+      },
+      {
+        name: 'resultkeys',
+        type: 'array<string>',
+        comment: 'Result streams of the succeeded shards.',
+      },
+      {
+        name: 'errorkeys',
+        type: 'array<string>',
+        comment: 'Error streams of the succeeded shards.',
+      },
+    ],
+    pathPattern: '%/batch.json',
   },
 ];
