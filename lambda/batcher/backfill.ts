@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { S3Location } from '../../lib/contracts/s3-location';
+import { S3Location, unquoteEtag } from '../../lib/contracts/s3-location';
 import type { BatcherContext } from './batcher-context';
 import type { BufferItem } from './buffer-item';
 import { closeBatch } from './close-batch';
@@ -14,11 +14,6 @@ export interface BackfillResult {
   /** Listed objects already in a batch (uploaded after the stack existed, or a repeated backfill). */
   readonly duplicates: number;
   readonly batches: readonly { readonly batchId: string; readonly outcome: FinishOutcome }[];
-}
-
-/** S3 listings quote ETags; event notifications do not. Identities must match across both. */
-function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, '');
 }
 
 /**
@@ -58,7 +53,7 @@ export async function backfillPrefix(
         bucket: location.bucket,
         key: object.Key,
         size: object.Size ?? 0,
-        etag: unquote(object.ETag ?? ''),
+        etag: unquoteEtag(object.ETag ?? ''),
       });
     }
     duplicates += (await placeItems(items, ctx, source)).duplicates;

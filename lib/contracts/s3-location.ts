@@ -24,3 +24,11 @@ export function joinKey(...parts: string[]): string {
     .map((part, index) => (index === 0 ? part.replace(/\/+$/, '') : part.replace(/^\/+|\/+$/g, '')))
     .join('/');
 }
+
+/**
+ * S3 listings and HeadObject quote ETags; event notifications do not. Object identities
+ * (objectVersionId) use the unquoted form, so they match across both.
+ */
+export function unquoteEtag(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
+}

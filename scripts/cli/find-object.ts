@@ -2,7 +2,7 @@ import { HeadObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk
 import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, objectVersionId } from '../../lib/contracts/manifest';
 import type { ErrorRecord, ResultRecord } from '../../lib/contracts/records';
-import type { S3Location } from '../../lib/contracts/s3-location';
+import { S3Location, unquoteEtag } from '../../lib/contracts/s3-location';
 import type { BufferStore, ItemClaim } from '../../lambda/batcher/buffer-store';
 import { jsonLines, readText } from '../shared/s3-reads';
 import { readManifest } from './batch-results';
@@ -31,7 +31,7 @@ export type VersionFate =
   /** Claimed by a submitted batch whose manifest does not name it: a defect worth reporting. */
   | { readonly kind: 'not-in-manifest'; readonly batchId: string }
   | {
-      readonly kind: 'scored';
+      readonly kind: 'in-shard';
       readonly batchId: string;
       readonly shard: number;
       readonly jobId?: string;
@@ -46,19 +46,14 @@ export interface VersionReport {
   readonly object: string;
   /** Absent for a version the bucket no longer lists (deleted, or overwritten when unversioned). */
   readonly listed?: ListedVersion;
-  readonly claimedAt?: number;
   readonly fate: VersionFate;
-}
-
-function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, '');
 }
 
 /**
  * Every version of exactly `location.key`, newest first. Keys sort, so the listing stops at
  * the first longer key that shares the prefix instead of listing everything under it.
  */
-export async function listVersions(s3: S3Client, location: S3Location): Promise<ListedVersion[]> {
+async function listVersions(s3: S3Client, location: S3Location): Promise<ListedVersion[]> {
   const versions: ListedVersion[] = [];
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
@@ -77,7 +72,7 @@ export async function listVersions(s3: S3Client, location: S3Location): Promise<
         ...(version.VersionId && version.VersionId !== 'null'
           ? { versionId: version.VersionId }
           : {}),
-        etag: unquote(version.ETag ?? ''),
+        etag: unquoteEtag(version.ETag ?? ''),
         size: version.Size ?? 0,
         ...(version.LastModified ? { lastModified: version.LastModified } : {}),
         isLatest: version.IsLatest === true,
@@ -217,7 +212,7 @@ async function fateOf(
   const mine = (record: ResultRecord | ErrorRecord) =>
     objectVersionId(record.source) === claim.object;
   return {
-    kind: 'scored',
+    kind: 'in-shard',
     batchId,
     shard,
     ...(job?.jobId ? { jobId: job.jobId } : {}),
@@ -251,7 +246,6 @@ export async function findObject(
     pairVersions(location, listed, claims).map(async (row) => ({
       object: row.object,
       ...(row.listed ? { listed: row.listed } : {}),
-      ...(row.claim ? { claimedAt: row.claim.claimedAt } : {}),
       fate: row.claim
         ? await fateOf(row.claim, deps.store, reader)
         : ({ kind: 'not-seen' } as const),

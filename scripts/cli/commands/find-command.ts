@@ -56,7 +56,7 @@ export function describeVersion(report: VersionReport): string[] {
         `claimed by batch ${fate.batchId}, but its manifest ${resultKeys.manifest(fate.batchId)} does not list this version`,
       );
       break;
-    case 'scored': {
+    case 'in-shard': {
       const where = `batch ${fate.batchId} shard ${fate.shard}`;
       for (const result of fate.results) {
         const top = result.predictions

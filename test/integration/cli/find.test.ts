@@ -3,6 +3,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { resultKeys } from '../../../lib/contracts/keys';
+import { unquoteEtag } from '../../../lib/contracts/s3-location';
 import { BatchManifest, recordId, shardItems } from '../../../lib/contracts/manifest';
 import {
   ErrorRecord,
@@ -54,7 +55,7 @@ async function upload(
   const { ETag, VersionId } = await s3Client().send(
     new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }),
   );
-  return { etag: ETag!.replace(/"/g, ''), ...(VersionId ? { versionId: VersionId } : {}) };
+  return { etag: unquoteEtag(ETag!), ...(VersionId ? { versionId: VersionId } : {}) };
 }
 
 /** Backfills the objects under `under` with gbi submit; returns the batch it submitted. */

@@ -68,7 +68,7 @@ describe('describeVersion', () => {
     const lines = describeVersion({
       object,
       fate: {
-        kind: 'scored',
+        kind: 'in-shard',
         batchId: 'b1',
         shard: 2,
         jobId: 'job-1',
