@@ -5,30 +5,19 @@ import { COMMANDS, runCli } from '../../../scripts/cli/run-cli';
 import { deployTestStack, DeployedTestStack } from '../../helpers/demo-stack';
 import { featuresModel, publishModel } from '../../helpers/worker-model-fixture';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { GbiRun, runGbi } from '../../helpers/run-gbi';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 
 jest.setTimeout(300_000);
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 let deployed: DeployedTestStack;
 
-async function gbi(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--stack', deployed.stack.stackName, ...argv], {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function gbi(...argv: string[]): Promise<GbiRun> {
+  return runGbi(deployed.stack.stackName, ...argv);
 }
 
 /** Puts `names` under a fresh prefix of the input bucket, then `gbi submit --prefix` on it. */
-async function backfill(tag: string, names: readonly string[]): Promise<Run> {
+async function backfill(tag: string, names: readonly string[]): Promise<GbiRun> {
   const prefix = `${deployed.stack.inputPrefix}${tag}-${Date.now()}/`;
   for (const name of names) {
     await s3Client().send(

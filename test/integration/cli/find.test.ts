@@ -13,38 +13,22 @@ import {
 } from '../../../lib/contracts/records';
 import { createHandler } from '../../../lambda/batcher/handler';
 import { readManifest } from '../../../scripts/cli/batch-results';
-import { runCli } from '../../../scripts/cli/run-cli';
 import { lambdaContext } from '../../../scripts/local/batcher/lambda-events';
 import { violationsOfEach } from '../../helpers/contract-schemas';
 import { deployTestStack, DeployedTestStack } from '../../helpers/demo-stack';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { createBucket } from '../../helpers/emulator-resources';
 import { s3EventBody, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
+import { GbiRun, runGbi } from '../../helpers/run-gbi';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 
 jest.setTimeout(300_000);
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 let deployed: DeployedTestStack;
 let prefix: string;
 
-async function gbi(...argv: string[]): Promise<Run> {
-  return gbiOn(deployed, ...argv);
-}
-
-async function gbiOn(on: DeployedTestStack, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['--stack', on.stack.stackName, ...argv], {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+function gbi(...argv: string[]): Promise<GbiRun> {
+  return runGbi(deployed.stack.stackName, ...argv);
 }
 
 async function upload(
@@ -287,7 +271,7 @@ describeOnEmulator(STACK_SERVICES, 'gbi find on the deployed stack', () => {
       await notifyBatcher(key, first, 3, versioned);
       await notifyBatcher(key, second, 4, versioned);
       // When the key is looked up
-      const run = await gbiOn(versioned, 'find', key);
+      const run = await runGbi(versioned.stack.stackName, 'find', key);
       // Then each version is listed by its id, both waiting in the buffer
       expect(run.code).toBe(0);
       expect(first.versionId).toBeDefined();
