@@ -28,7 +28,13 @@ import {
   peersSection,
   PEERS_CHART_FILE,
 } from './bench/compute-report';
-import { COST_CHART_FILE, CostInputs } from './bench/cost-doc';
+import {
+  COST_CHART_FILE,
+  CostInputs,
+  CostSections,
+  DOC_MAX_LATENCY_SECONDS,
+  FRONTIER_CHART_FILE,
+} from './bench/cost-doc';
 import {
   costScenario,
   DEFAULT_ASSUMPTIONS,
@@ -69,12 +75,23 @@ function writeChart(docsDir: string, file: string, chart: LineChart): void {
   writeFileSync(path, renderLineChart(chart));
 }
 
-function costSection(inputs: CostInputs, command: string, date: string): string {
+function costSection(
+  inputs: CostInputs,
+  sections: CostSections,
+  command: string,
+  date: string,
+): string {
   const scenario = costScenario(inputs.workload, inputs.thresholds, inputs.assumptions);
   return [
-    `Command: \`${command}\` on ${date}. The cost model ([cost.md](cost.md), printed by \`npx tsx scripts/cost-model.ts\`) at the default configuration; prices with their sources and dates, every assumption and the threshold sweeps are in cost.md. GPU throughput there is a stated assumption (S3-bound), not the CPU numbers measured above.`,
+    `Command: \`${command}\` on ${date}. The cost model ([cost.md](cost.md), printed by \`npx tsx scripts/cost-model.ts\`) at the default configuration; prices with their sources and dates, every assumption, the optimiser's frontier and the threshold sweeps are in cost.md. The scoring rate there is the measured worker rate of docs/measured-rates.json (emulator-bound, see cost.md), the cold start follows from the GPU image's size and its SASS.`,
     '',
     scenarioSummary(inputs.workload, inputs.thresholds, scenario),
+    '',
+    '### Recommended thresholds',
+    '',
+    sections.recommendation,
+    '',
+    `![Cost per million images against worst-case latency along the frontier](${FRONTIER_CHART_FILE})`,
     '',
     `![Cost against latency for each max-wait setting](${COST_CHART_FILE})`,
   ].join('\n');
@@ -123,8 +140,13 @@ async function writeBenchDocs(
     workload: DEFAULT_WORKLOAD,
     thresholds: DEFAULT_THRESHOLDS,
     assumptions: DEFAULT_ASSUMPTIONS,
+    maxWorstSeconds: DOC_MAX_LATENCY_SECONDS,
   };
-  await writeCostDocs(costInputs, docsDir, 'npx tsx scripts/cost-model.ts --write');
+  const { sections: costDoc } = await writeCostDocs(
+    costInputs,
+    docsDir,
+    'npx tsx scripts/cost-model.ts --write',
+  );
   if (compute.peers.length > 0) writeChart(docsDir, PEERS_CHART_FILE, peersChart(compute));
   writeChart(docsDir, LIMIT_CHART_FILE, limitChart(compute));
 
@@ -132,7 +154,7 @@ async function writeBenchDocs(
     { id: 'peers', heading: 'Peers', body: peersSection(compute, command, date, machine()) },
     { id: 'limit', heading: 'Physical limit', body: limitSection(compute, command, date) },
     { id: 'e2e', heading: 'End to end', body: endToEndSection(endToEnd, command, date) },
-    { id: 'cost', heading: 'Cost', body: costSection(costInputs, command, date) },
+    { id: 'cost', heading: 'Cost', body: costSection(costInputs, costDoc, command, date) },
   ];
   const file = join(docsDir, 'benchmarks.md');
   const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';

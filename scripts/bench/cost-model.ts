@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../lib/config/pipeline-config';
+import { MeasuredRateTable, readMeasuredRates, recordsPerSecond } from './measured-rates';
+import { coldStart, ptxJitSeconds } from './startup-model';
 import {
   GPU_INSTANCE_TYPES,
   GPU_PRICES,
@@ -8,10 +11,12 @@ import {
   TYPICAL_SPOT_DISCOUNT,
 } from './cost-prices';
 
-/** What arrives: files per hour, at a steady rate, and their mean size. */
+/** What arrives: files per hour, at a steady rate, their mean size and records (images) each. */
 export interface Workload {
   readonly arrivalsPerHour: number;
   readonly meanObjectBytes: number;
+  /** Records per object: 1 for an image per file, more for JSONL/CSV files or tar archives. */
+  readonly recordsPerObject: number;
 }
 
 /** The batcher's thresholds and the array-job shard size (names as in PipelineConfig). */
@@ -29,8 +34,21 @@ export interface Thresholds {
 export interface Assumptions {
   /** From instance `running` to the ECS agent taking the job: billed, no work done. */
   readonly bootSeconds: number;
-  /** Pulling and extracting the worker image (CUDA + tfjs-node-gpu, several GB): billed. */
-  readonly imagePullSeconds: number;
+  /**
+   * The worker image a fresh instance pulls (billed): its size unpacked, the share of that its
+   * gzip layers take on the wire, and the rates of the three stages a pull streams through:
+   * fetch from ECR, gzip inflate (one core per layer), write to the root volume. The slowest
+   * stage sets the pull time (./startup-model.ts).
+   */
+  readonly imageMegabytes: number;
+  readonly imageCompressedShare: number;
+  readonly registryMegabytesPerSecond: number;
+  readonly inflateMegabytesPerSecond: number;
+  readonly diskMegabytesPerSecond: number;
+  /** Compute capabilities the image's CUDA libraries carry SASS for (the GPU build's check). */
+  readonly imageSass: readonly number[];
+  /** The driver's PTX JIT at first use, paid only on a GPU without matching SASS: billed. */
+  readonly ptxJitSeconds: number;
   /** Reading the model from S3 and compiling kernels with the warm-up record: billed. */
   readonly modelLoadSeconds: number;
   /** AWS Batch placing the job and EC2 acquiring the instance: latency only, not billed. */
@@ -40,11 +58,10 @@ export interface Assumptions {
   /** An instance idles this long after its job before the compute environment scales in. */
   readonly scaleDownIdleSeconds: number;
   /**
-   * Images one GPU instance scores per second, end to end. For the default digit model the
-   * GPU is not the limit (0.58 MFLOP per image): S3 GETs are, so this defaults to the worker's
-   * download concurrency divided by an in-region GET latency.
+   * Records one instance scores per second end to end, by object size and records per object:
+   * the measured table in docs/measured-rates.json unless a flag replaces it.
    */
-  readonly imagesPerSecond: Readonly<Record<GpuInstanceType, number>>;
+  readonly rates: MeasuredRateTable;
   readonly spotDiscount: number;
   /** The batcher's schedule closes expired batches at this period. */
   readonly sweepPeriodSeconds: number;
@@ -71,22 +88,24 @@ export interface Assumptions {
   readonly natGateways: number;
 }
 
-export const WORKER_DOWNLOAD_CONCURRENCY = 16;
-export const ASSUMED_S3_GET_SECONDS = 0.025;
-const S3_BOUND_IMAGES_PER_SECOND = WORKER_DOWNLOAD_CONCURRENCY / ASSUMED_S3_GET_SECONDS;
+/** The measured rates the bench writes and the cost model reads by default. */
+export const DEFAULT_RATES_FILE = join(__dirname, '..', '..', 'docs', 'measured-rates.json');
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
   bootSeconds: 60,
-  imagePullSeconds: 120,
+  // docs/container.md: the GPU variant measured 4,824 MB; SASS sm_60/70/80/89/90 in its check.
+  imageMegabytes: 4_824,
+  imageCompressedShare: 0.45,
+  registryMegabytesPerSecond: 190,
+  inflateMegabytesPerSecond: 83,
+  diskMegabytesPerSecond: 131,
+  imageSass: [60, 70, 80, 89, 90],
+  ptxJitSeconds: 300,
   modelLoadSeconds: 5,
   schedulingSeconds: 60,
   warmSchedulingSeconds: 15,
   scaleDownIdleSeconds: 300,
-  imagesPerSecond: {
-    'g4dn.xlarge': S3_BOUND_IMAGES_PER_SECOND,
-    'g5.xlarge': S3_BOUND_IMAGES_PER_SECOND,
-    'g6.xlarge': S3_BOUND_IMAGES_PER_SECOND,
-  },
+  rates: readMeasuredRates(DEFAULT_RATES_FILE),
   spotDiscount: TYPICAL_SPOT_DISCOUNT.usd,
   sweepPeriodSeconds: 60,
   batcherBatchSize: DEFAULT_CONFIG.batcherBatchSize,
@@ -109,7 +128,11 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   shardSize: DEFAULT_CONFIG.shardSize,
 };
 
-export const DEFAULT_WORKLOAD: Workload = { arrivalsPerHour: 100_000, meanObjectBytes: 2_000 };
+export const DEFAULT_WORKLOAD: Workload = {
+  arrivalsPerHour: 100_000,
+  meanObjectBytes: 2_000,
+  recordsPerObject: 1,
+};
 
 export type CloseReason = 'max-files' | 'max-bytes' | 'max-wait';
 
@@ -143,6 +166,10 @@ export interface Latency {
 
 export interface CostScenario {
   readonly filesPerDay: number;
+  /** Records (images) per day: what the per-million prices divide by. */
+  readonly imagesPerDay: number;
+  /** Records one reference instance scores per second, from the measured rates. */
+  readonly recordsPerSecond: number;
   readonly filesPerBatch: number;
   readonly closeReason: CloseReason;
   readonly batchesPerDay: number;
@@ -155,10 +182,12 @@ export interface CostScenario {
    * (no boot, no image pull) on the reference instance type.
    */
   readonly warm: boolean;
-  /** Share of billed GPU time spent on boot, image pull and model load. */
+  /** Share of billed GPU time spent on boot, image pull, any JIT and model load. */
   readonly startupShare: number;
   /** Share of billed GPU time idle before scale-in. */
   readonly idleShare: number;
+  /** Share of billed GPU time scoring records. */
+  readonly scoringShare: number;
   readonly gpu: Readonly<Record<GpuInstanceType, GpuCost>>;
   readonly services: ServiceCost;
   /** Latency on the reference instance type. */
@@ -181,8 +210,13 @@ function requirePositive(values: Record<string, number>): void {
 }
 
 function validate(workload: Workload, thresholds: Thresholds, assumptions: Assumptions): void {
-  requirePositive({ ...workload, ...thresholds, ...assumptions.imagesPerSecond });
+  requirePositive({ ...workload, ...thresholds });
   requirePositive({
+    imageMegabytes: assumptions.imageMegabytes,
+    imageCompressedShare: assumptions.imageCompressedShare,
+    registryMegabytesPerSecond: assumptions.registryMegabytesPerSecond,
+    inflateMegabytesPerSecond: assumptions.inflateMegabytesPerSecond,
+    diskMegabytesPerSecond: assumptions.diskMegabytesPerSecond,
     batcherBatchSize: assumptions.batcherBatchSize,
     batcherWindowSeconds: assumptions.batcherWindowSeconds,
     batcherMemoryMiB: assumptions.batcherMemoryMiB,
@@ -191,6 +225,11 @@ function validate(workload: Workload, thresholds: Thresholds, assumptions: Assum
   const nonNegative = Object.entries(assumptions)
     .filter(([, value]) => typeof value === 'number' && !(value >= 0))
     .map(([field, value]) => `${field}: expected a number >= 0, got ${value}`);
+  if (!(assumptions.imageCompressedShare <= 1)) {
+    nonNegative.push(
+      `imageCompressedShare: expected a fraction up to 1, got ${assumptions.imageCompressedShare}`,
+    );
+  }
   if (!(assumptions.spotDiscount < 1)) {
     nonNegative.push(`spotDiscount: expected a fraction below 1, got ${assumptions.spotDiscount}`);
   }
@@ -217,6 +256,7 @@ export function batchFill(
 
 function serviceCost(
   filesPerDay: number,
+  recordsPerObject: number,
   batchesPerDay: number,
   jobsPerDay: number,
   assumptions: Assumptions,
@@ -229,6 +269,7 @@ function serviceCost(
     Math.max(1, perSecond * assumptions.batcherWindowSeconds),
   );
   const eventInvocations = filesPerDay / messagesPerInvocation;
+  const imagesPerDay = filesPerDay * recordsPerObject;
   const sweepInvocations = SECONDS_PER_DAY / assumptions.sweepPeriodSeconds;
   const invocations = eventInvocations + sweepInvocations;
   const gbSeconds =
@@ -258,46 +299,51 @@ function serviceCost(
     dynamoPerDay,
     natPerDay,
     perDay,
-    perMillion: (perDay / filesPerDay) * 1e6,
+    perMillion: (perDay / imagesPerDay) * 1e6,
   };
 }
 
 export interface JobTiming {
   readonly warm: boolean;
   readonly billedSeconds: number;
-  /** Billed seconds before scoring starts: boot + image pull + model load, or model load. */
+  /**
+   * Billed seconds before scoring starts: cold, boot + image pull + any PTX JIT + model load;
+   * warm, the JIT (a new container process) and the model load.
+   */
   readonly startupSeconds: number;
   readonly idleSeconds: number;
   readonly inferenceSeconds: number;
 }
 
 /**
- * Billed time of one array child. Cold: a fresh instance boots, pulls the image, scores its
- * shard and idles until scale-in. Warm (batches arrive more often than an instance scales in):
- * the instance is still up with the image cached, so a job pays only the model load, and the
- * instance is billed for the whole interval between batches (busy or idle), never less than
- * the job itself.
+ * Billed time of one array child on `type`. Cold: a fresh instance boots, pulls the image,
+ * scores its shard and idles until scale-in. Warm (batches arrive more often than an instance
+ * scales in): the instance is still up with the image cached, so a job pays only its process
+ * start-up, and the instance is billed for the whole interval between batches (busy or idle),
+ * never less than the job itself.
  */
 export function jobTiming(
-  filesPerJob: number,
-  imagesPerSecond: number,
+  recordsPerJob: number,
+  recordsPerSecondOnType: number,
   secondsBetweenBatches: number,
   a: Assumptions,
+  type: GpuInstanceType,
 ): JobTiming {
-  const inferenceSeconds = filesPerJob / imagesPerSecond;
-  const busy = a.modelLoadSeconds + inferenceSeconds;
+  const inferenceSeconds = recordsPerJob / recordsPerSecondOnType;
+  const warmStartup = ptxJitSeconds(a, type) + a.modelLoadSeconds;
+  const busy = warmStartup + inferenceSeconds;
   const warm = secondsBetweenBatches <= busy + a.scaleDownIdleSeconds;
   if (warm) {
     const billedSeconds = Math.max(busy, secondsBetweenBatches);
     return {
       warm,
       billedSeconds,
-      startupSeconds: a.modelLoadSeconds,
+      startupSeconds: warmStartup,
       idleSeconds: billedSeconds - busy,
       inferenceSeconds,
     };
   }
-  const startupSeconds = a.bootSeconds + a.imagePullSeconds + a.modelLoadSeconds;
+  const startupSeconds = coldStart(a, type).totalSeconds;
   return {
     warm,
     billedSeconds: Math.max(
@@ -330,9 +376,23 @@ export function costScenario(
   const jobsPerDay = batchesPerDay * shardsPerBatch;
   const filesPerJob = filesPerBatch / shardsPerBatch;
 
+  const imagesPerDay = filesPerDay * workload.recordsPerObject;
+  const recordsPerJob = filesPerJob * workload.recordsPerObject;
+  const rates = Object.fromEntries(
+    GPU_INSTANCE_TYPES.map((type) => [
+      type,
+      recordsPerSecond(
+        assumptions.rates,
+        type,
+        workload.meanObjectBytes,
+        workload.recordsPerObject,
+      ),
+    ]),
+  ) as Record<GpuInstanceType, number>;
+  const rateOn = (type: GpuInstanceType) => rates[type];
   const secondsBetweenBatches = SECONDS_PER_DAY / batchesPerDay;
   const timing = (type: GpuInstanceType) =>
-    jobTiming(filesPerJob, assumptions.imagesPerSecond[type], secondsBetweenBatches, assumptions);
+    jobTiming(recordsPerJob, rateOn(type), secondsBetweenBatches, assumptions, type);
 
   const gpu = Object.fromEntries(
     GPU_INSTANCE_TYPES.map((type) => {
@@ -342,8 +402,8 @@ export function costScenario(
       const cost: GpuCost = {
         onDemandPerDay,
         spotPerDay,
-        onDemandPerMillion: (onDemandPerDay / filesPerDay) * 1e6,
-        spotPerMillion: (spotPerDay / filesPerDay) * 1e6,
+        onDemandPerMillion: (onDemandPerDay / imagesPerDay) * 1e6,
+        spotPerMillion: (spotPerDay / imagesPerDay) * 1e6,
         meanInstances: (jobsPerDay * seconds) / SECONDS_PER_DAY,
       };
       return [type, cost];
@@ -376,8 +436,12 @@ export function costScenario(
       inferenceSeconds,
   };
 
+  const startupShare = reference.startupSeconds / reference.billedSeconds;
+  const idleShare = reference.idleSeconds / reference.billedSeconds;
   return {
     filesPerDay,
+    imagesPerDay,
+    recordsPerSecond: rateOn(referenceType),
     filesPerBatch,
     closeReason,
     batchesPerDay,
@@ -385,10 +449,18 @@ export function costScenario(
     filesPerJob,
     billedSecondsPerJob: reference.billedSeconds,
     warm: reference.warm,
-    startupShare: reference.startupSeconds / reference.billedSeconds,
-    idleShare: reference.idleSeconds / reference.billedSeconds,
+    startupShare,
+    idleShare,
+    scoringShare: reference.inferenceSeconds / reference.billedSeconds,
     gpu,
-    services: serviceCost(filesPerDay, batchesPerDay, jobsPerDay, assumptions, prices),
+    services: serviceCost(
+      filesPerDay,
+      workload.recordsPerObject,
+      batchesPerDay,
+      jobsPerDay,
+      assumptions,
+      prices,
+    ),
     latency,
   };
 }

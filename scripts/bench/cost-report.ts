@@ -1,12 +1,5 @@
-import {
-  Assumptions,
-  CostScenario,
-  costScenario,
-  Thresholds,
-  Workload,
-  WORKER_DOWNLOAD_CONCURRENCY,
-  ASSUMED_S3_GET_SECONDS,
-} from './cost-model';
+import { Assumptions, CostScenario, costScenario, Thresholds, Workload } from './cost-model';
+import { coldStart } from './startup-model';
 import {
   GPU_INSTANCE_TYPES,
   GPU_PRICES,
@@ -66,9 +59,24 @@ export function assumptionsTable(a: Assumptions): string {
         'ECS-optimised GPU AMI from running to the agent taking a job',
       ],
       [
+        'Worker image (GPU variant)',
+        `${count(a.imageMegabytes)} MB unpacked, ${percent(a.imageCompressedShare)} of it on the wire`,
+        'size measured in container.md; the gzip share is assumed (CUDA libraries compress about 2:1)',
+      ],
+      [
+        'Image pull stages',
+        `fetch ${a.registryMegabytesPerSecond} MB/s, inflate ${a.inflateMegabytesPerSecond} MB/s, disk ${a.diskMegabytesPerSecond} MB/s`,
+        'containerd issue 13559: a 2.7 GiB TensorFlow 2.21 GPU layer fetched to EC2 in about 15 s and inflated by Go gzip on one core in 30-35 s; disk: the gp3 root volume baseline, 125 MiB/s (docs.aws.amazon.com/ebs, gp3 volumes)',
+      ],
+      [
         'Image pull (billed)',
-        `${a.imagePullSeconds} s`,
-        'CUDA + tfjs-node-gpu image of several GB, pulled and extracted',
+        `${sig(coldStart(a, 'g4dn.xlarge').pullSeconds)} s`,
+        'stages stream together, so the slowest sets the time: max(compressed / fetch, compressed / inflate, unpacked / disk)',
+      ],
+      [
+        'PTX JIT (billed)',
+        GPU_INSTANCE_TYPES.map((t) => `${t} ${coldStart(a, t).jitSeconds} s`).join(', '),
+        `the image has SASS for sm_${a.imageSass.join('/')} (container.md), which the T4, A10G and L4 run as is; ${a.ptxJitSeconds} s would be paid by a GPU with PTX only`,
       ],
       ['Model load (billed)', `${a.modelLoadSeconds} s`, 'model from S3 plus warm-up record'],
       [
@@ -86,11 +94,11 @@ export function assumptionsTable(a: Assumptions): string {
         `${a.scaleDownIdleSeconds} s`,
         'assumed: a managed compute environment scales in idle instances after a few minutes',
       ],
-      [
-        'Images/s per GPU instance',
-        GPU_INSTANCE_TYPES.map((t) => `${t} ${sig(a.imagesPerSecond[t])}`).join(', '),
-        `S3-bound, not GPU-bound: ${WORKER_DOWNLOAD_CONCURRENCY} concurrent GETs / ${ASSUMED_S3_GET_SECONDS * 1000} ms each`,
-      ],
+      ...a.rates.rows.map((row) => [
+        `Records/s per instance${row.instanceType ? ` (${row.instanceType})` : ''}`,
+        `${count(row.recordsPerSecond)} at ${count(row.objectBytes)} bytes, ${count(row.recordsPerObject)} record(s) per object`,
+        `measured: ${row.source}`,
+      ]),
       ['Spot discount', percent(a.spotDiscount), 'typical GPU spot discount (see prices)'],
       [
         'Batcher sweep period',
@@ -158,12 +166,12 @@ export function scenarioSummary(
 ): string {
   const services = s.services;
   return [
-    `Workload: ${count(workload.arrivalsPerHour)} files/hour (${count(s.filesPerDay)} a day), ${count(workload.meanObjectBytes)} bytes each. ` +
+    `Workload: ${count(workload.arrivalsPerHour)} files/hour (${count(s.filesPerDay)} a day), ${count(workload.meanObjectBytes)} bytes and ${count(workload.recordsPerObject)} record(s) each, scored at ${count(s.recordsPerSecond)} records/s per instance (measured rates). ` +
       `Thresholds: max ${count(thresholds.maxBatchFiles)} files, ${count(thresholds.maxBatchBytes)} bytes, ${duration(thresholds.maxBatchWaitSeconds)} wait; shard ${count(thresholds.shardSize)} files.`,
     '',
     `- Batches close by **${s.closeReason}** with ${count(s.filesPerBatch)} files: ${count(s.batchesPerDay)} batches and **${count(s.jobsPerDay)} GPU jobs a day** (${count(s.filesPerJob)} files each).`,
     `- Billed per job on g4dn.xlarge: ${duration(s.billedSecondsPerJob)}, ${s.warm ? 'on warm instances (the next batch comes before scale-in: no boot or image pull)' : 'each on a fresh instance (boot + image pull)'}; ` +
-      `**start-up is ${percent(s.startupShare)} of billed GPU time**, idle ${percent(s.idleShare)}.`,
+      `**start-up is ${percent(s.startupShare)} of billed GPU time**, idle ${percent(s.idleShare)}, scoring ${percent(s.scoringShare)}.`,
     `- Latency upload-to-result: mean ${duration(s.latency.meanSeconds)}, worst ${duration(s.latency.worstSeconds)} (accumulate ${duration(s.latency.accumulateMeanSeconds)} mean, job start ${duration(s.latency.jobStartSeconds)}, inference ${duration(s.latency.inferenceSeconds)}).`,
     `- Beside the GPUs, per million images: **${usd(services.perMillion)}** (Lambda ${usd(services.lambdaPerDay)}, SQS ${usd(services.sqsPerDay)}, S3 ${usd(services.s3PerDay)}, DynamoDB ${usd(services.dynamoPerDay)}, NAT gateway ${usd(services.natPerDay)} a day).`,
     '',

@@ -74,10 +74,10 @@ describe('BatcherFunction', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          MAX_BATCH_FILES: '20000',
+          MAX_BATCH_FILES: '40000',
           MAX_BATCH_BYTES: String(10 * 1024 ** 3),
-          MAX_BATCH_WAIT_SECONDS: '900',
-          SHARD_SIZE: '5000',
+          MAX_BATCH_WAIT_SECONDS: '1320',
+          SHARD_SIZE: '40000',
           INPUT_PREFIX: 'incoming/',
           MODEL_NAME: 'digits',
         }),

@@ -10,10 +10,13 @@ import {
   Workload,
 } from '../../../scripts/bench/cost-model';
 import { GPU_PRICES } from '../../../scripts/bench/cost-prices';
+import { constantRate } from '../../../scripts/bench/measured-rates';
+import { coldStart } from '../../../scripts/bench/startup-model';
 
 const workload = (arrivalsPerHour: number): Workload => ({
   arrivalsPerHour,
   meanObjectBytes: 2_000,
+  recordsPerObject: 1,
 });
 const thresholds = (overrides: Partial<Thresholds> = {}): Thresholds => ({
   ...DEFAULT_THRESHOLDS,
@@ -45,7 +48,7 @@ describe('batchFill', () => {
     // given 1 MB objects and a 10 MB byte limit
     // when the batch is filled
     const fill = batchFill(
-      { arrivalsPerHour: 1_000_000, meanObjectBytes: 1_000_000 },
+      { arrivalsPerHour: 1_000_000, meanObjectBytes: 1_000_000, recordsPerObject: 1 },
       thresholds({ maxBatchBytes: 10_000_000 }),
     );
     // then ten objects fill it
@@ -66,20 +69,19 @@ describe('jobTiming', () => {
     // given batches a day apart
     const a = assumptions();
     // when one 6,400-file job runs at 640 images/s
-    const timing = jobTiming(6_400, 640, 86_400, a);
+    const timing = jobTiming(6_400, 640, 86_400, a, 'g4dn.xlarge');
     // then every start-up second is billed
+    const start = coldStart(a, 'g4dn.xlarge').totalSeconds;
     expect(timing.warm).toBe(false);
-    expect(timing.billedSeconds).toBeCloseTo(
-      a.bootSeconds + a.imagePullSeconds + a.modelLoadSeconds + 10 + a.scaleDownIdleSeconds,
-    );
-    expect(timing.startupSeconds).toBe(a.bootSeconds + a.imagePullSeconds + a.modelLoadSeconds);
+    expect(timing.billedSeconds).toBeCloseTo(start + 10 + a.scaleDownIdleSeconds);
+    expect(timing.startupSeconds).toBe(start);
   });
 
   it('skips boot and image pull when the next batch arrives before scale-in', () => {
     // given batches 100 s apart, shorter than the scale-in delay
     const a = assumptions();
     // when a job runs
-    const timing = jobTiming(6_400, 640, 100, a);
+    const timing = jobTiming(6_400, 640, 100, a, 'g4dn.xlarge');
     // then only the model load is start-up, and the instance is billed for the interval
     expect(timing.warm).toBe(true);
     expect(timing.startupSeconds).toBe(a.modelLoadSeconds);
@@ -88,19 +90,55 @@ describe('jobTiming', () => {
 
   it('bills at least the EC2 minimum of 60 seconds', () => {
     // given no start-up, no idle and a one-file job
-    const a = assumptions({ bootSeconds: 0, imagePullSeconds: 0, modelLoadSeconds: 0 });
+    const a = assumptions({ bootSeconds: 0, imageMegabytes: 1e-9, modelLoadSeconds: 0 });
     // when it runs cold
-    const timing = jobTiming(1, 640, 86_400, { ...a, scaleDownIdleSeconds: 0 });
+    const timing = jobTiming(1, 640, 86_400, { ...a, scaleDownIdleSeconds: 0 }, 'g4dn.xlarge');
     // then 60 s are billed
     expect(timing.billedSeconds).toBe(60);
   });
 });
 
 describe('costScenario', () => {
+  it('scores at the measured rate for the object size and divides cost by images, not files', () => {
+    // given a rate of 100 records/s for 100-record objects and 10 records/s for single ones
+    const rates = {
+      rows: [
+        { objectBytes: 2_000, recordsPerObject: 1, recordsPerSecond: 10, source: 'test' },
+        { objectBytes: 2_000, recordsPerObject: 100, recordsPerSecond: 100, source: 'test' },
+      ],
+    };
+    const a = assumptions({ rates });
+    // when 1,000 files an hour of 100 records each are scored
+    const s = costScenario({ ...workload(1_000), recordsPerObject: 100 }, thresholds(), a);
+    // then the 100-record rate applies and per-million prices count the 100x images
+    expect(s.recordsPerSecond).toBe(100);
+    expect(s.imagesPerDay).toBe(s.filesPerDay * 100);
+    expect(s.gpu['g4dn.xlarge'].spotPerMillion).toBeCloseTo(
+      (s.gpu['g4dn.xlarge'].spotPerDay / s.imagesPerDay) * 1e6,
+    );
+    expect(s.latency.inferenceSeconds).toBeCloseTo((s.filesPerJob * 100) / 100);
+  });
+
+  it('splits billed GPU time into start-up, scoring and idle that add up to all of it', () => {
+    // given a cold scenario (1,000 files an hour, batches an hour apart)
+    const s = costScenario(
+      workload(1_000),
+      thresholds({ maxBatchWaitSeconds: 3_600 }),
+      assumptions({ rates: constantRate(50, 'test') }),
+    );
+    // when its shares are read
+    // then they cover the billed time
+    expect(s.warm).toBe(false);
+    expect(s.startupShare + s.scoringShare + s.idleShare).toBeCloseTo(1);
+  });
+
   it('counts one GPU job per shard of each batch', () => {
     // given 20,000-file batches in 5,000-file shards
     // when the scenario is computed at 1,000,000 files an hour
-    const s = costScenario(workload(1_000_000), thresholds({ maxBatchFiles: 20_000 }));
+    const s = costScenario(
+      workload(1_000_000),
+      thresholds({ maxBatchFiles: 20_000, shardSize: 5_000 }),
+    );
     // then each of the 1,200 daily batches makes 4 jobs
     expect(s.batchesPerDay).toBeCloseTo(1_200);
     expect(s.jobsPerDay).toBeCloseTo(4_800);
