@@ -11,11 +11,11 @@ export const MAX_ARRAY_SIZE = 10_000;
  * default deployment; docs/batcher.md explains why they amortise a GPU start.
  */
 export const DEFAULT_THRESHOLDS: BatchThresholds = {
-  maxFiles: 20_000,
+  maxFiles: 40_000,
   maxBytes: 10 * 1024 ** 3,
-  maxWaitMs: 900_000,
+  maxWaitMs: 1_320_000,
 };
-export const DEFAULT_SHARD_SIZE = 5_000;
+export const DEFAULT_SHARD_SIZE = 40_000;
 export const DEFAULT_METRICS_NAMESPACE = 'GpuBatchInference';
 
 export interface BatcherConfig {

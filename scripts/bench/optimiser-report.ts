@@ -102,7 +102,7 @@ export function recommendationSummary(
   const r = optimum.recommendation;
   const fastest = optimum.frontier[0];
   if (!r) {
-    return `No setting of the ${count(optimum.evaluated)} tried has a worst-case latency within ${bound}: the fastest, ${settings(fastest.thresholds)}, takes ${duration(fastest.worstSeconds)} (scheduling, start-up and the sweep are paid whatever the thresholds).`;
+    return `No setting of the ${count(optimum.evaluated)} tried has a worst-case latency within ${bound}: the fastest, ${settings(fastest.thresholds)}, takes ${duration(fastest.worstSeconds)} (job placement, the batching window and the sweep are paid whatever the thresholds).`;
   }
   const before = costScenario(workload, previous, assumptions, r.instanceType);
   const beforeCost = before.gpu[r.instanceType];

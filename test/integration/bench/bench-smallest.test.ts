@@ -140,12 +140,18 @@ describeOnEmulator(STACK_SERVICES, 'npm run bench at the smallest size', () => {
     ]);
   });
 
-  it('writes the cost model next to the benchmarks, with a chart', () => {
+  it('writes the cost model next to the benchmarks, with its optimiser and charts', () => {
     // given the run's docs folder
     // when cost.md and the charts are read
-    // then cost.md has its prices and the SVG charts are there
-    expect(readFileSync(join(docsDir, 'cost.md'), 'utf-8')).toContain('## Prices');
+    // then cost.md has its prices, the recommendation and frontier, and the SVG charts are there
+    const cost = readFileSync(join(docsDir, 'cost.md'), 'utf-8');
+    expect(cost).toContain('## Prices');
+    expect(cost).toContain('## Recommended thresholds');
+    expect(cost).toMatch(/\*\*Goal (met|missed)\*\*/);
+    expect(cost).toContain('(recommended)');
+    expect(benchmarks).toContain('### Recommended thresholds');
     expect(readFileSync(join(docsDir, 'charts', 'cost-vs-latency.svg'), 'utf-8')).toMatch(/^<svg/);
+    expect(readFileSync(join(docsDir, 'charts', 'cost-frontier.svg'), 'utf-8')).toMatch(/^<svg/);
     expect(readFileSync(join(docsDir, 'charts', 'physical-limit.svg'), 'utf-8')).toMatch(/^<svg/);
   });
 });
