@@ -95,12 +95,18 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   bootSeconds: 60,
   // docs/container.md: the GPU variant measured 4,824 MB; SASS sm_60/70/80/89/90 in its check.
   imageMegabytes: 4_824,
+  // Assumed: CUDA libraries and wheels gzip to about half.
   imageCompressedShare: 0.45,
+  // containerd issue 13559: a 2.7 GiB TensorFlow 2.21 GPU layer fetched to EC2 in ~15 s and
+  // inflated by Go's gzip on one core in 30-35 s (the stage that usually sets a pull's time).
   registryMegabytesPerSecond: 190,
   inflateMegabytesPerSecond: 83,
+  // The gp3 root volume's baseline throughput, 125 MiB/s.
   diskMegabytesPerSecond: 131,
-  imageSass: [60, 70, 80, 89, 90],
+  // Assumed: the driver compiling TensorFlow's kernels from PTX takes minutes; unused while
+  // the image has SASS for every target GPU.
   ptxJitSeconds: 300,
+  imageSass: [60, 70, 80, 89, 90],
   modelLoadSeconds: 5,
   schedulingSeconds: 60,
   warmSchedulingSeconds: 15,

@@ -96,7 +96,9 @@ export function upsertMeasuredRates(path: string, rows: readonly MeasuredRate[])
 
 /** A table of one rate for every type and size: what `--images-per-second` stands for. */
 export function constantRate(recordsPerSecond: number, source: string): MeasuredRateTable {
-  return { rows: [{ objectBytes: 1, recordsPerObject: 1, recordsPerSecond, source }] };
+  return parseMeasuredRates({
+    rows: [{ objectBytes: 1, recordsPerObject: 1, recordsPerSecond, source }],
+  });
 }
 
 /**
