@@ -32,7 +32,7 @@ export const PREVIOUS_THRESHOLDS: Thresholds = {
  * pull), $5.76.
  */
 export const GOAL: GoalCheck = {
-  label: 'the g4dn spot cost this document gave for the previous defaults',
+  label: 'the g4dn spot GPU cost the earlier model gave for the previous defaults',
   baselinePerMillion: 5.76,
   factor: 5,
 };

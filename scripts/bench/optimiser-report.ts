@@ -1,4 +1,4 @@
-import { Assumptions, costScenario, Thresholds, Workload } from './cost-model';
+import { Assumptions, CostScenario, costScenario, Thresholds, Workload } from './cost-model';
 import { Candidate, candidateScenario, Optimum } from './cost-optimiser';
 import { count, duration, markdownTable, percent, usd } from './markdown-table';
 import { LineChart } from './svg-line-chart';
@@ -63,10 +63,8 @@ export function frontierChart(frontier: readonly Candidate[], goalPerMillion: nu
 /** Where a setting's GPU dollars go: start-up, scoring and idle shares of its billed time. */
 export function gpuBreakdown(
   c: Candidate,
-  workload: Workload,
-  assumptions: Assumptions,
+  s: CostScenario,
 ): { startup: number; scoring: number; idle: number } {
-  const s = candidateScenario(c, workload, assumptions);
   return {
     startup: c.gpuPerMillion * s.startupShare,
     scoring: c.gpuPerMillion * s.scoringShare,
@@ -107,8 +105,8 @@ export function recommendationSummary(
   const before = costScenario(workload, previous, assumptions, r.instanceType);
   const beforeCost = before.gpu[r.instanceType];
   const beforeGpu = r.market === 'spot' ? beforeCost.spotPerMillion : beforeCost.onDemandPerMillion;
-  const split = gpuBreakdown(r, workload, assumptions);
   const s = candidateScenario(r, workload, assumptions);
+  const split = gpuBreakdown(r, s);
   const met = r.gpuPerMillion <= goalPerMillion;
   const terms = [
     ['start-up (boot, image pull, model load)', split.startup],
@@ -124,7 +122,7 @@ export function recommendationSummary(
     `- GPU: **${usd(r.gpuPerMillion)} per million images**: start-up ${usd(split.startup)}, scoring ${usd(split.scoring)}, idle before scale-in ${usd(split.idle)} (${percent(s.startupShare)}, ${percent(s.scoringShare)}, ${percent(s.idleShare)} of billed time); the largest part is ${largest[0]}. With Lambda, SQS, S3, DynamoDB and NAT (${usd(r.servicesPerMillion)}): ${usd(r.costPerMillion)}.`,
     `- The previous defaults (${settings(previous)}) cost ${usd(beforeGpu)} GPU per million in this model, worst latency ${duration(before.latency.worstSeconds)}.`,
     met
-      ? `- **Goal met**: ${usd(r.gpuPerMillion)} is at most one ${goal.factor === 5 ? 'fifth' : `1/${goal.factor}`} of ${goal.label} (${usd(goal.baselinePerMillion)}), i.e. at most ${usd(goalPerMillion)}.`
+      ? `- **Goal met**: ${usd(r.gpuPerMillion)} is within ${usd(goalPerMillion)} (${goal.label}, ${usd(goal.baselinePerMillion)}, divided by ${goal.factor}).`
       : `- **Goal missed**: ${usd(r.gpuPerMillion)} is above ${usd(goalPerMillion)} (${goal.label} ${usd(goal.baselinePerMillion)} / ${goal.factor}). The floor is set by ${largest[0]} (${usd(largest[1])} of it): scoring alone costs ${usd(split.scoring)} per million at ${count(s.recordsPerSecond)} records/s, and every start pays boot, pull and the scale-in idle again, spread over no more files than the latency bound lets one shard gather.`,
   ].join('\n');
 }
