@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3Location, unquoteEtag } from '../../lib/contracts/s3-location';
 import type { BatcherContext } from './batcher-context';
 import type { BufferItem } from './buffer-item';
@@ -20,8 +20,11 @@ export interface BackfillResult {
  * Batches the objects already under `prefix` (uploaded before the stack existed) through the
  * same claim, manifest and submission path as live uploads, in batches of its own that close
  * at the same thresholds and once the listing ends. Objects already claimed are skipped, so a
- * repeated or overlapping backfill submits nothing twice. A listing has no version ids: in a
- * versioned bucket an object is identified by its ETag, as for an unversioned upload.
+ * repeated or overlapping backfill submits nothing twice. The listing is of versions, not keys:
+ * a live upload to a versioned bucket is claimed by its version id, so the backfill must name
+ * the current version the same way or it would batch that upload a second time. An
+ * unversioned bucket lists each object once with the version id "null", which S3's
+ * notifications omit, so such objects are identified by their ETag, as live uploads are.
  */
 export async function backfillPrefix(
   location: S3Location,
@@ -33,17 +36,20 @@ export async function backfillPrefix(
   let listed = 0;
   let skipped = 0;
   let duplicates = 0;
-  let token: string | undefined;
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({
+      new ListObjectVersionsCommand({
         Bucket: location.bucket,
         Prefix: location.key,
-        ContinuationToken: token,
+        KeyMarker: keyMarker,
+        VersionIdMarker: versionMarker,
       }),
     );
     const items: BufferItem[] = [];
-    for (const object of page.Contents ?? []) {
+    // Delete markers come in page.DeleteMarkers, so a deleted key has no current version here.
+    for (const object of (page.Versions ?? []).filter((v) => v.IsLatest)) {
       listed += 1;
       if (!object.Key || filterReason(object.Key, filter)) {
         skipped += 1;
@@ -54,11 +60,13 @@ export async function backfillPrefix(
         key: object.Key,
         size: object.Size ?? 0,
         etag: unquoteEtag(object.ETag ?? ''),
+        ...(object.VersionId && object.VersionId !== 'null' ? { versionId: object.VersionId } : {}),
       });
     }
     duplicates += (await placeItems(items, ctx, source)).duplicates;
-    token = page.NextContinuationToken;
-  } while (token);
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
 
   const batches: { batchId: string; outcome: FinishOutcome }[] = [];
   for (const batchId of source.opened) {

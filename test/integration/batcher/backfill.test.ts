@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { backfillPrefix } from '../../../lambda/batcher/backfill';
 import { submittedBatches } from '../../helpers/batcher-assertions';
 import { BatchResources, createBatchResources } from '../../helpers/batcher-emulator-resources';
@@ -7,9 +7,11 @@ import {
   BatcherTestbed,
   createTestbed,
   invocationContext,
+  invoke,
 } from '../../helpers/batcher-harness';
 import { createBucket } from '../../helpers/emulator-resources';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { s3EventBody, sqsEvent, sqsRecord } from '../../helpers/s3-event-factory';
 
 jest.setTimeout(60_000);
 
@@ -97,5 +99,43 @@ describeOnEmulator(BATCHER_SERVICES, 'batcher backfill from a prefix listing', (
     const batches = await submittedBatches(bed);
     expect(batches.filter((b) => b.manifest.items.length > 0)).toHaveLength(1);
     expect(batches.flatMap((b) => b.jobs)).toHaveLength(1);
+  });
+
+  it('does not batch again an upload to a versioned bucket that its notification batched', async () => {
+    // given a versioned bucket whose object was overwritten once, the current version batched
+    // live from its notification (which names the version id)
+    const other = await bedWith(100);
+    const bucket = await createBucket(other.s3);
+    const bed = { ...other, config: { ...other.config, inputBucket: bucket } };
+    await bed.s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    const key = 'incoming/a.png';
+    await bed.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'old' }));
+    const put = await bed.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'new' }));
+    const object = {
+      bucket,
+      key,
+      size: 3,
+      etag: put.ETag!.replace(/"/g, ''),
+      versionId: put.VersionId!,
+    };
+    await invoke(bed, sqsEvent(sqsRecord(s3EventBody(object))));
+
+    // when the prefix is backfilled
+    const result = await backfillPrefix(
+      { bucket, key: 'incoming/' },
+      bed.s3,
+      invocationContext(bed),
+    );
+
+    // then only the current version is listed, recognised as batched already (its live batch
+    // is still open), so no submitted manifest names the key
+    expect(result).toMatchObject({ listed: 1, duplicates: 1 });
+    const batches = await submittedBatches(bed);
+    expect(batches.flatMap((b) => b.manifest.items).filter((i) => i.key === key)).toEqual([]);
   });
 });
