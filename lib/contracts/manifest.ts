@@ -57,16 +57,25 @@ export function objectVersionId(
   return `${item.bucket}/${item.key}#${item.versionId ?? item.etag}`;
 }
 
+/** A member of a tar archive: its entry's 0-based position and the name its header gives. */
+export interface MemberRef {
+  readonly index: number;
+  readonly name: string;
+}
+
 /**
- * A stable record id: the same source object version and offset always give the same id, so a
- * retried shard overwrites its results instead of adding new ones.
+ * A stable record id: the same source object version, archive member and offset always give
+ * the same id, so a retried shard overwrites its results instead of adding new ones. The
+ * member's position is part of it because a tar may hold two entries of the same name.
  */
 export function recordId(
   item: Pick<ManifestItem, 'bucket' | 'key' | 'etag' | 'versionId'>,
   offset: number,
+  member?: MemberRef,
 ): string {
+  const inside = member === undefined ? '' : `!${member.index}:${member.name}`;
   return createHash('sha256')
-    .update(`${objectVersionId(item)}@${offset}`)
+    .update(`${objectVersionId(item)}${inside}@${offset}`)
     .digest('hex')
     .slice(0, 24);
 }

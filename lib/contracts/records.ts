@@ -10,8 +10,15 @@ export interface SourceRef {
   readonly key: string;
   readonly etag: string;
   readonly versionId?: string;
-  /** Record index inside the object: 0 for an image, the line or row number for JSONL/CSV. */
+  /**
+   * Record index inside the object, or inside its archive member: 0 for an image, the line or
+   * row number for JSONL/CSV.
+   */
   readonly offset: number;
+  /** For a record of a tar archive's member: the member's name, as its header spells it. */
+  readonly member?: string;
+  /** For a record of a tar archive's member: the 0-based position of its entry in the archive. */
+  readonly memberIndex?: number;
 }
 
 export interface Prediction {

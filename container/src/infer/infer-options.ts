@@ -22,8 +22,17 @@ export interface InferOptions {
   readonly topK: number;
   /** Largest failed fraction of a shard's records that still lets the shard succeed. */
   readonly maxErrorFraction: number;
+  /** Largest object read whole into memory; archives are streamed and bounded below. */
   readonly maxObjectBytes: number;
   readonly maxImagePixels: number;
+  /** Largest tar member read; each member is held in memory whole while it decodes. */
+  readonly maxMemberBytes: number;
+  /** Most entries read from one archive. */
+  readonly maxArchiveMembers: number;
+  /** Most tar bytes (after gunzip) read from one archive: bounds a gzip bomb. */
+  readonly maxArchiveBytes: number;
+  /** Members of one archive read and decoded ahead of the model; bounds memory per archive. */
+  readonly archivePrefetch: number;
   /** Records per checkpoint part: the most work a retried shard redoes. */
   readonly checkpointRecords: number;
   readonly progressSeconds: number;
@@ -95,6 +104,34 @@ const KNOBS: Readonly<Record<NumericOption, Knob>> = {
     flag: '--max-image-pixels',
     env: 'WORKER_MAX_IMAGE_PIXELS',
     fallback: 40_000_000,
+    integer: true,
+    min: 1,
+  },
+  maxMemberBytes: {
+    flag: '--max-member-bytes',
+    env: 'WORKER_MAX_MEMBER_BYTES',
+    fallback: 100 * 1024 * 1024,
+    integer: true,
+    min: 1,
+  },
+  maxArchiveMembers: {
+    flag: '--max-archive-members',
+    env: 'WORKER_MAX_ARCHIVE_MEMBERS',
+    fallback: 100_000,
+    integer: true,
+    min: 1,
+  },
+  maxArchiveBytes: {
+    flag: '--max-archive-bytes',
+    env: 'WORKER_MAX_ARCHIVE_BYTES',
+    fallback: 10 * 1024 * 1024 * 1024,
+    integer: true,
+    min: 1,
+  },
+  archivePrefetch: {
+    flag: '--archive-prefetch',
+    env: 'WORKER_ARCHIVE_PREFETCH',
+    fallback: 64,
     integer: true,
     min: 1,
   },

@@ -30,6 +30,10 @@ export type ShardOptions = Pick<
   | 'maxErrorFraction'
   | 'maxObjectBytes'
   | 'maxImagePixels'
+  | 'maxMemberBytes'
+  | 'maxArchiveMembers'
+  | 'maxArchiveBytes'
+  | 'archivePrefetch'
   | 'checkpointRecords'
   | 'progressSeconds'
 >;

@@ -2,8 +2,10 @@ import type { ManifestItem } from '../../../lib/contracts/manifest';
 import { RecordError, ShardInterruptedError } from './errors';
 import { decodePool } from './input/decode-pool';
 import { inlineDecoder } from './input/decoder';
-import { downloadObject } from './input/download-object';
-import type { ObjectRecords, Sample } from './input/object-records';
+import { itemRecords } from './input/item-records';
+import type { Sample } from './input/object-records';
+import type { RecordFailure } from './input/parse-records';
+import { readInput } from './input/read-input';
 import type { PartMeta } from './output/checkpoint-parts';
 import type { CheckpointStore } from './output/checkpoint-store';
 import { PartBuffer } from './output/part-buffer';
@@ -55,11 +57,15 @@ export async function scoreRemaining(
   let decodedThrough = start;
   const labels = model.metadata.labels;
 
-  const fail = (pendingRecord: Omit<Pending, 'sample'>, offset: number, error: RecordError) => {
+  const fail = (
+    { itemIndex, item }: Omit<Pending, 'sample'>,
+    { offset, member }: Pick<RecordFailure, 'offset' | 'member'>,
+    error: RecordError,
+  ) => {
     counters.failed++;
     buffer.addError(
-      pendingRecord.itemIndex,
-      errorRecord(context, pendingRecord.item, offset, error.code, error.message),
+      itemIndex,
+      errorRecord(context, { item, offset, member }, error.code, error.message),
     );
   };
 
@@ -73,19 +79,20 @@ export async function scoreRemaining(
       try {
         const predictions = topK(scores, labels, options.topK);
         counters.ok++;
+        const { offset, member } = entry.sample;
         buffer.addResult(
           entry.itemIndex,
-          resultRecord(context, entry.item, entry.sample.offset, predictions),
+          resultRecord(context, { item: entry.item, offset, member }, predictions),
         );
       } catch (error) {
         if (!(error instanceof RecordError)) throw error;
-        fail(entry, entry.sample.offset, error);
+        fail(entry, entry.sample, error);
       }
     }
     for (const { sample: entry, reason } of outcome.failed) {
       fail(
         entry,
-        entry.sample.offset,
+        entry.sample,
         new RecordError('INFERENCE_FAILED', `model call failed: ${reason}`),
       );
     }
@@ -110,28 +117,29 @@ export async function scoreRemaining(
     options.decodeThreads > 0
       ? decodePool(options.decodeThreads, { timeoutMs: options.decodeTimeoutSeconds * 1000 })
       : inlineDecoder();
-  const limits = { maxPixels: options.maxImagePixels };
-  // Download and decode together, ahead of the model: decoding runs as objects arrive.
+  const reader = {
+    s3: run.s3,
+    decoder,
+    spec: model.metadata.input,
+    decodeLimits: { maxPixels: options.maxImagePixels },
+    inputLimits: {
+      maxObjectBytes: options.maxObjectBytes,
+      maxArchiveBytes: options.maxArchiveBytes,
+    },
+    archiveLimits: {
+      maxMemberBytes: options.maxMemberBytes,
+      maxMembers: options.maxArchiveMembers,
+      maxArchiveBytes: options.maxArchiveBytes,
+    },
+    membersAhead: options.archivePrefetch,
+  };
+  // Download and decode together, ahead of the model: decoding runs as objects arrive, and an
+  // archive's members as they stream in.
   const fetchRecords = async (entry: { itemIndex: number; item: ManifestItem }) => {
     const began = performance.now();
-    const download = await downloadObject(run.s3, entry.item, options.maxObjectBytes);
+    const input = await readInput(run.s3, entry.item, reader.inputLimits);
     stages.downloadMs += elapsedSince(began);
-    if (download.failure) {
-      const records: ObjectRecords = {
-        samples: [],
-        failures: [{ offset: 0, ...download.failure }],
-        skipped: 0,
-      };
-      return { ...entry, records };
-    }
-    const decoded = await decoder.decode({
-      key: entry.item.key,
-      bytes: download.bytes,
-      spec: model.metadata.input,
-      limits,
-    });
-    stages.decodeMs += decoded.decodeMs;
-    return { ...entry, records: decoded.records };
+    return { ...entry, chunks: await itemRecords(input, entry.item, reader) };
   };
   const inputs = orderedPrefetch(
     items.slice(start).map((item, i) => ({ item, itemIndex: start + i })),
@@ -140,17 +148,20 @@ export async function scoreRemaining(
   );
 
   try {
-    for await (const { itemIndex, item, records } of inputs) {
-      for (const failure of records.failures) {
-        fail({ itemIndex, item }, failure.offset, new RecordError(failure.code, failure.reason));
-      }
-      buffer.addSkipped(itemIndex, records.skipped);
-      for (const sample of records.samples) {
-        pending.push({ itemIndex, item, sample });
-        if (pending.length >= options.batchSize) {
-          const batch = pending;
-          pending = [];
-          await scoreBatch(batch);
+    for await (const { itemIndex, item, chunks } of inputs) {
+      for await (const { records, decodeMs } of chunks) {
+        stages.decodeMs += decodeMs;
+        for (const failure of records.failures) {
+          fail({ itemIndex, item }, failure, new RecordError(failure.code, failure.reason));
+        }
+        buffer.addSkipped(itemIndex, records.skipped);
+        for (const sample of records.samples) {
+          pending.push({ itemIndex, item, sample });
+          if (pending.length >= options.batchSize) {
+            const batch = pending;
+            pending = [];
+            await scoreBatch(batch);
+          }
         }
       }
       decodedThrough = itemIndex + 1;

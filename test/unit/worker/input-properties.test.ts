@@ -42,7 +42,7 @@ const IMAGE_REASON =
 /** The reason as written to the error stream, checked against the bound and the pattern. */
 function expectReasonNamesProblem(offset: number, code: string, reason: string, pattern: RegExp) {
   const item = { bucket: 'in', key: 'k', size: 1, etag: 'e' };
-  const written = errorRecord(context, item, offset, code as never, reason).reason;
+  const written = errorRecord(context, { item, offset }, code as never, reason).reason;
   expect(Buffer.byteLength(written, 'utf8')).toBeLessThanOrEqual(MAX_REASON_BYTES);
   expect(written).toMatch(pattern);
 }

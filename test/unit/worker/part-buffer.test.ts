@@ -17,11 +17,11 @@ describe('PartBuffer', () => {
   it('cuts a part at an item boundary, sorted by item and offset', () => {
     // given records of items 0..2 added out of order
     const buffer = new PartBuffer(0);
-    buffer.addError(1, errorRecord(context, item(1), 0, 'DECODE_FAILED', 'x'));
-    buffer.addResult(0, resultRecord(context, item(0), 3, []));
-    buffer.addResult(0, resultRecord(context, item(0), 1, []));
-    buffer.addResult(2, resultRecord(context, item(2), 0, []));
-    buffer.addError(0, errorRecord(context, item(0), 2, 'BAD_ROW', 'y'));
+    buffer.addError(1, errorRecord(context, { item: item(1), offset: 0 }, 'DECODE_FAILED', 'x'));
+    buffer.addResult(0, resultRecord(context, { item: item(0), offset: 3 }, []));
+    buffer.addResult(0, resultRecord(context, { item: item(0), offset: 1 }, []));
+    buffer.addResult(2, resultRecord(context, { item: item(2), offset: 0 }, []));
+    buffer.addError(0, errorRecord(context, { item: item(0), offset: 2 }, 'BAD_ROW', 'y'));
     // when the part for items [0, 2) is taken
     const part = buffer.take(2);
     // then it holds items 0 and 1 only, in order, with their counts
@@ -38,7 +38,7 @@ describe('PartBuffer', () => {
   it('starts the next part where the previous ended and keeps what was not taken', () => {
     // given a record of item 2 left after taking [0, 2)
     const buffer = new PartBuffer(0);
-    buffer.addResult(2, resultRecord(context, item(2), 0, []));
+    buffer.addResult(2, resultRecord(context, { item: item(2), offset: 0 }, []));
     buffer.addSkipped(2, 4);
     buffer.take(2);
     // when the rest is taken
@@ -54,8 +54,8 @@ describe('PartBuffer', () => {
   it('counts the records a cut would checkpoint', () => {
     // given records of items 4 and 5
     const buffer = new PartBuffer(4);
-    buffer.addResult(4, resultRecord(context, item(4), 0, []));
-    buffer.addError(5, errorRecord(context, item(5), 0, 'EMPTY_OBJECT', 'z'));
+    buffer.addResult(4, resultRecord(context, { item: item(4), offset: 0 }, []));
+    buffer.addError(5, errorRecord(context, { item: item(5), offset: 0 }, 'EMPTY_OBJECT', 'z'));
     // when / then
     expect(buffer.recordsBefore(5)).toBe(1);
     expect(buffer.recordsBefore(6)).toBe(2);

@@ -8,7 +8,7 @@ const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 describe('errorRecord', () => {
   it('keeps a reason within the bound as it is', () => {
     // given / when
-    const record = errorRecord(context, item, 3, 'BAD_ROW', 'line 3: invalid JSON');
+    const record = errorRecord(context, { item, offset: 3 }, 'BAD_ROW', 'line 3: invalid JSON');
     // then
     expect(record.reason).toBe('line 3: invalid JSON');
   });
@@ -23,7 +23,7 @@ describe('errorRecord', () => {
       // given a reason naming the problem, then 20 MB of input
       const reason = `row 7, column 'b': '${unit.repeat(10 * 1024 ** 2)}' is not a decimal number`;
       // when it becomes an error record
-      const record = errorRecord(context, item, 7, 'BAD_ROW', reason);
+      const record = errorRecord(context, { item, offset: 7 }, 'BAD_ROW', reason);
       // then it is at most 1 KB of UTF-8, starts as the reason did and ends with what was cut
       expect(MAX_REASON_BYTES).toBe(1024);
       expect(bytes(record.reason)).toBeLessThanOrEqual(MAX_REASON_BYTES);

@@ -1,26 +1,42 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import type { ManifestItem } from '../../../../lib/contracts/manifest';
 import type { RecordFailure } from './parse-records';
 
+export type Failure = Omit<RecordFailure, 'offset'>;
+
 export type Download =
   | { readonly bytes: Uint8Array; readonly failure?: undefined }
-  | { readonly bytes?: undefined; readonly failure: Omit<RecordFailure, 'offset'> };
+  | { readonly bytes?: undefined; readonly failure: Failure };
 
-const tooLarge = (size: number, maxBytes: number): Download => ({
+export type OpenedObject =
+  | { readonly body: Readable; readonly failure?: undefined }
+  | { readonly body?: undefined; readonly failure: Failure };
+
+export const tooLarge = (size: number, maxBytes: number): { failure: Failure } => ({
   failure: { code: 'TOO_LARGE', reason: `object is ${size} bytes, above the limit of ${maxBytes}` },
 });
 
+/** An object longer than its manifest size says, found while reading it. */
+export const overLimit = (maxBytes: number): { failure: Failure } => ({
+  failure: { code: 'TOO_LARGE', reason: `object is more than the limit of ${maxBytes} bytes` },
+});
+
+export const downloadFailed = (item: ManifestItem, error: unknown): Failure => {
+  const { name, message } = error as Error;
+  const reason =
+    name === 'PreconditionFailed'
+      ? `s3://${item.bucket}/${item.key} changed since the manifest was written (etag ${item.etag} no longer matches)`
+      : `s3://${item.bucket}/${item.key}: ${name}: ${message}`;
+  return { code: 'DOWNLOAD_FAILED', reason };
+};
+
 /**
- * The exact object version the manifest names (versionId, else If-Match on its etag, so an
- * object overwritten since the batch closed fails instead of being scored as the wrong input).
- * Objects over `maxBytes` are refused without being read. Never throws: failures are values.
+ * The body of the exact object version the manifest names (versionId, else If-Match on its
+ * etag, so an object overwritten since the batch closed fails instead of being scored as the
+ * wrong input), as a stream. Never throws: failures are values.
  */
-export async function downloadObject(
-  s3: S3Client,
-  item: ManifestItem,
-  maxBytes: number,
-): Promise<Download> {
-  if (item.size > maxBytes) return tooLarge(item.size, maxBytes);
+export async function openObject(s3: S3Client, item: ManifestItem): Promise<OpenedObject> {
   try {
     const response = await s3.send(
       new GetObjectCommand({
@@ -31,15 +47,36 @@ export async function downloadObject(
           : { IfMatch: `"${item.etag.replace(/"/g, '')}"` }),
       }),
     );
-    if ((response.ContentLength ?? 0) > maxBytes)
-      return tooLarge(response.ContentLength!, maxBytes);
-    return { bytes: await response.Body!.transformToByteArray() };
+    return { body: response.Body as Readable };
   } catch (error) {
-    const { name, message } = error as Error;
-    const reason =
-      name === 'PreconditionFailed'
-        ? `s3://${item.bucket}/${item.key} changed since the manifest was written (etag ${item.etag} no longer matches)`
-        : `s3://${item.bucket}/${item.key}: ${name}: ${message}`;
-    return { failure: { code: 'DOWNLOAD_FAILED', reason } };
+    return { failure: downloadFailed(item, error) };
+  }
+}
+
+/**
+ * The whole object version the manifest names, as `openObject` reads it. Objects over
+ * `maxBytes` are refused without being read. Never throws: failures are values.
+ */
+export async function downloadObject(
+  s3: S3Client,
+  item: ManifestItem,
+  maxBytes: number,
+): Promise<Download> {
+  if (item.size > maxBytes) return tooLarge(item.size, maxBytes);
+  const opened = await openObject(s3, item);
+  if (opened.failure) return opened;
+  try {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of opened.body as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > maxBytes) return overLimit(maxBytes);
+      chunks.push(chunk);
+    }
+    return { bytes: Buffer.concat(chunks) };
+  } catch (error) {
+    return { failure: downloadFailed(item, error) };
+  } finally {
+    opened.body.destroy();
   }
 }

@@ -1,14 +1,20 @@
+import type { MemberRef } from '../../../../lib/contracts/manifest';
 import type { InputSpec } from '../../../../lib/contracts/registry';
 import { RecordError } from '../errors';
 import { decodeImage, DecodeLimits } from './decode-image';
-import { detectFormat, isImageFormat } from './detect-format';
+import { detectArchive, detectFormat, isImageFormat } from './detect-format';
 import { parseRecords, RecordFailure } from './parse-records';
 import { preprocessImage } from './preprocess-image';
 
-/** One record ready for the model: its offset inside the source object and its input values. */
+/**
+ * One record ready for the model: its offset inside the source object (or archive member) and
+ * its input values.
+ */
 export interface Sample {
   readonly offset: number;
   readonly input: Float32Array;
+  /** The archive member it is in, when the object is an archive. */
+  readonly member?: MemberRef;
 }
 
 export interface ObjectRecords {
@@ -35,6 +41,10 @@ function readObject(
 ): ObjectRecords {
   if (bytes.length === 0) {
     throw new RecordError('EMPTY_OBJECT', 'object is empty (0 bytes)');
+  }
+  // Only archive members get here with archive content: archives are streamed before this.
+  if (detectArchive(key, bytes) !== undefined) {
+    throw new RecordError('UNSUPPORTED_FORMAT', 'an archive inside an archive is not read');
   }
   const format = detectFormat(key, bytes);
   const mismatch = () =>

@@ -1,3 +1,4 @@
+import type { MemberRef } from '../../../../lib/contracts/manifest';
 import type { ErrorCode } from '../../../../lib/contracts/records';
 import type { InputSpec } from '../../../../lib/contracts/registry';
 import { RecordError } from '../errors';
@@ -17,6 +18,8 @@ export interface RecordFailure {
   readonly offset: number;
   readonly code: ErrorCode;
   readonly reason: string;
+  /** The archive member it is in, when the object is an archive. */
+  readonly member?: MemberRef;
 }
 
 export interface ParsedRecords {

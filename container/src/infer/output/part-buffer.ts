@@ -3,6 +3,8 @@ import type { PartMeta } from './checkpoint-parts';
 
 interface Entry {
   readonly itemIndex: number;
+  /** -1 outside archives and for a record about a whole archive, which sorts first. */
+  readonly memberIndex: number;
   readonly offset: number;
   readonly line: string;
 }
@@ -14,7 +16,15 @@ export interface PartContent {
   readonly errors: string;
 }
 
-const byPosition = (a: Entry, b: Entry) => a.itemIndex - b.itemIndex || a.offset - b.offset;
+const byPosition = (a: Entry, b: Entry) =>
+  a.itemIndex - b.itemIndex || a.memberIndex - b.memberIndex || a.offset - b.offset;
+
+const entryOf = (itemIndex: number, record: ResultRecord | ErrorRecord) => ({
+  itemIndex,
+  memberIndex: record.source.memberIndex ?? -1,
+  offset: record.source.offset,
+  line: JSON.stringify(record),
+});
 
 const toJsonLines = (entries: readonly Entry[]) =>
   entries.map((entry) => `${entry.line}\n`).join('');
@@ -22,7 +32,7 @@ const toJsonLines = (entries: readonly Entry[]) =>
 /**
  * Outputs of a shard not yet checkpointed. Records arrive out of order across streams (a decode
  * error of item 9 can come before an inference result of item 8), so a part is cut at an item
- * boundary and sorted by (item, offset), which makes every output object deterministic.
+ * boundary and sorted by (item, archive member, offset), which makes every output object deterministic.
  */
 export class PartBuffer {
   private results: Entry[] = [];
@@ -32,16 +42,11 @@ export class PartBuffer {
   constructor(private firstItem: number) {}
 
   addResult(itemIndex: number, record: ResultRecord): void {
-    this.results.push({ itemIndex, offset: record.source.offset, line: JSON.stringify(record) });
+    this.results.push(entryOf(itemIndex, record));
   }
 
   addError(itemIndex: number, record: ErrorRecord): void {
-    this.errors.push({
-      itemIndex,
-      offset: record.source.offset,
-      line: JSON.stringify(record),
-      code: record.code,
-    });
+    this.errors.push({ ...entryOf(itemIndex, record), code: record.code });
   }
 
   addSkipped(itemIndex: number, count: number): void {

@@ -1,4 +1,4 @@
-import { ManifestItem, recordId } from '../../../../lib/contracts/manifest';
+import { ManifestItem, MemberRef, recordId } from '../../../../lib/contracts/manifest';
 import {
   ErrorCode,
   ErrorRecord,
@@ -16,28 +16,35 @@ export interface ShardContext {
   readonly model: { readonly name: string; readonly version: string };
 }
 
-export function sourceRef(item: ManifestItem, offset: number): SourceRef {
+/** Where a record comes from: an object version, the archive member if any, the offset. */
+export interface RecordPlace {
+  readonly item: ManifestItem;
+  readonly offset: number;
+  readonly member?: MemberRef;
+}
+
+export function sourceRef({ item, offset, member }: RecordPlace): SourceRef {
   return {
     bucket: item.bucket,
     key: item.key,
     etag: item.etag,
     ...(item.versionId !== undefined ? { versionId: item.versionId } : {}),
     offset,
+    ...(member !== undefined ? { member: member.name, memberIndex: member.index } : {}),
   };
 }
 
 export function resultRecord(
   context: ShardContext,
-  item: ManifestItem,
-  offset: number,
+  place: RecordPlace,
   predictions: readonly Prediction[],
 ): ResultRecord {
   return {
     schemaVersion: RECORDS_SCHEMA_VERSION,
-    recordId: recordId(item, offset),
+    recordId: recordId(place.item, place.offset, place.member),
     batchId: context.batchId,
     shard: context.shard,
-    source: sourceRef(item, offset),
+    source: sourceRef(place),
     model: context.model,
     predictions,
   };
@@ -45,17 +52,16 @@ export function resultRecord(
 
 export function errorRecord(
   context: ShardContext,
-  item: ManifestItem,
-  offset: number,
+  place: RecordPlace,
   code: ErrorCode,
   reason: string,
 ): ErrorRecord {
   return {
     schemaVersion: RECORDS_SCHEMA_VERSION,
-    recordId: recordId(item, offset),
+    recordId: recordId(place.item, place.offset, place.member),
     batchId: context.batchId,
     shard: context.shard,
-    source: sourceRef(item, offset),
+    source: sourceRef(place),
     code,
     reason: boundReason(reason),
   };
