@@ -38,7 +38,8 @@ export async function tarBombGz(bytes: number): Promise<Buffer> {
   const written = (async () => {
     for (let left = bytes; left > 0; left -= block.length) {
       const chunk = left >= block.length ? block : block.subarray(0, left);
-      if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
+      if (!entry.write(chunk))
+        await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
     }
     entry.end(undefined);
     pack.finalize();

@@ -50,7 +50,12 @@ export async function itemRecords(
       return archiveRecords(
         tarEntries(input.body, input.format, reader.archiveLimits),
         (name, bytes) =>
-          reader.decoder.decode({ key: name, bytes, spec: reader.spec, limits: reader.decodeLimits }),
+          reader.decoder.decode({
+            key: name,
+            bytes,
+            spec: reader.spec,
+            limits: reader.decodeLimits,
+          }),
         reader.membersAhead,
       );
   }

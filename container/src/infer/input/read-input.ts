@@ -83,7 +83,8 @@ export async function readInput(
       const next = await chunks.next();
       if (next.done) break;
       size += next.value.length;
-      if (size > limits.maxObjectBytes) return { kind: 'failed', ...overLimit(limits.maxObjectBytes) };
+      if (size > limits.maxObjectBytes)
+        return { kind: 'failed', ...overLimit(limits.maxObjectBytes) };
       head.push(next.value);
     }
     return { kind: 'object', bytes: Buffer.concat(head) };
