@@ -200,6 +200,29 @@ describe('the JSON Schemas of lib/contracts/schemas', () => {
     ]);
   });
 
+  it('accepts a record of an archive member only with both its name and its position', () => {
+    // given the result example as the record of member #4 'digits/7.png', and with one half
+    const example = exampleOf('result-record') as { source: Record<string, unknown> };
+    const inMember = {
+      ...example,
+      source: { ...example.source, member: 'digits/7.png', memberIndex: 4 },
+    };
+    const nameOnly = { ...example, source: { ...example.source, member: 'digits/7.png' } };
+    const indexOnly = { ...example, source: { ...example.source, memberIndex: 4 } };
+    // when validated / then the whole pair passes and each half alone is refused
+    expect(contractViolations('result-record', inMember)).toEqual([]);
+    expect(contractViolations('result-record', nameOnly)).toEqual([
+      expect.stringMatching(
+        /^\/source must have property memberIndex when property member is present/,
+      ),
+    ]);
+    expect(contractViolations('result-record', indexOnly)).toEqual([
+      expect.stringMatching(
+        /^\/source must have property member when property memberIndex is present/,
+      ),
+    ]);
+  });
+
   it('rejects an image training-data entry without its label, and a record file with one', () => {
     // given an image entry without a label and a CSV entry with one
     const image = { ...exampleOf('training-data-entry') };

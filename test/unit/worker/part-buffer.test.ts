@@ -35,6 +35,36 @@ describe('PartBuffer', () => {
     });
   });
 
+  it('sorts the records of an archive by member position, then offset, its own record first', () => {
+    // given records of two members of one archive, and one about the archive itself
+    const buffer = new PartBuffer(0);
+    const member = (index: number) => ({ index, name: `m${index}` });
+    buffer.addError(
+      0,
+      errorRecord(context, { item: item(0), offset: 0, member: member(10) }, 'BAD_ROW', 'x'),
+    );
+    buffer.addError(0, errorRecord(context, { item: item(0), offset: 0 }, 'TOO_LARGE', 'x'));
+    buffer.addError(
+      0,
+      errorRecord(context, { item: item(0), offset: 1, member: member(2) }, 'BAD_ROW', 'x'),
+    );
+    buffer.addError(
+      0,
+      errorRecord(context, { item: item(0), offset: 0, member: member(2) }, 'BAD_ROW', 'x'),
+    );
+    // when taken
+    const part = buffer.take(1);
+    // then member 2 comes before member 10 (not as names sort), each by offset
+    const order = part.errors
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { source } = JSON.parse(line) as { source: { member?: string; offset: number } };
+        return `${source.member ?? '-'}@${source.offset}`;
+      });
+    expect(order).toEqual(['-@0', 'm2@0', 'm2@1', 'm10@0']);
+  });
+
   it('starts the next part where the previous ended and keeps what was not taken', () => {
     // given a record of item 2 left after taking [0, 2)
     const buffer = new PartBuffer(0);

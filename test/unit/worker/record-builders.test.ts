@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { recordId } from '../../../lib/contracts/manifest';
 import { MAX_REASON_BYTES } from '../../../lib/contracts/records';
-import { errorRecord } from '../../../container/src/infer/output/record-builders';
+import { errorRecord, resultRecord } from '../../../container/src/infer/output/record-builders';
 
 const context = { batchId: 'b1', shard: 0, model: { name: 'digits', version: '1' } };
 const item = { bucket: 'input', key: 'incoming/a.jsonl', size: 10, etag: 'e' };
@@ -33,4 +35,37 @@ describe('errorRecord', () => {
       expect(record.reason).not.toContain('\ufffd');
     },
   );
+});
+
+describe('records of archive members', () => {
+  const archive = { bucket: 'in', key: 'a.tar', size: 1, etag: 'e1' };
+
+  it('names the member in the source and hashes key, member position, name and offset', () => {
+    // given a record at offset 2 of member #3 'x/y.jsonl'
+    const member = { index: 3, name: 'x/y.jsonl' };
+    // when built
+    const record = resultRecord(context, { item: archive, offset: 2, member }, []);
+    // then
+    expect(record.source).toEqual({
+      bucket: 'in',
+      key: 'a.tar',
+      etag: 'e1',
+      offset: 2,
+      member: 'x/y.jsonl',
+      memberIndex: 3,
+    });
+    const preimage = 'in/a.tar#e1!3:x/y.jsonl@2';
+    expect(record.recordId).toBe(createHash('sha256').update(preimage).digest('hex').slice(0, 24));
+  });
+
+  it('gives two entries of the same name different ids, and the archive itself a third', () => {
+    // given records of members #0 and #1 both named 'a.png', and one without a member
+    const ids = [
+      recordId(archive, 0, { index: 0, name: 'a.png' }),
+      recordId(archive, 0, { index: 1, name: 'a.png' }),
+      recordId(archive, 0),
+    ];
+    // when / then
+    expect(new Set(ids).size).toBe(3);
+  });
 });
