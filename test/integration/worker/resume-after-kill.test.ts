@@ -1,7 +1,7 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { recordId } from '../../../lib/contracts/manifest';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
-import { shardOf300 } from '../../helpers/checkpointed-shard';
+import { shardOf300, shardOf300InArchives } from '../../helpers/checkpointed-shard';
 import { startWorker, waitFor } from '../../helpers/worker-process';
 import { listKeys, readShardOutputs } from '../../helpers/worker-results';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
@@ -65,5 +65,31 @@ describeOnEmulator(['s3'], 'a shard killed midway and run again', () => {
     const outputs = await readShardOutputs(s3, results, 'stopped', 0);
     const ids = [...outputs.results, ...outputs.errors].map((record) => record.recordId);
     expect([...ids].sort()).toEqual(items.map((item) => recordId(item, 0)).sort());
+  });
+
+  it('ends with every archive member exactly once when killed midway through archives', async () => {
+    // given the 300 images packed 30 to an archive, every 50th one corrupt
+    const { results, items, argv, env, hasCheckpoint } = await shardOf300InArchives(s3, 'packed');
+
+    // when the worker process is killed after its first checkpoint and the shard runs again
+    const worker = startWorker(argv, env);
+    await waitFor(hasCheckpoint, 'a first checkpoint part');
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    const lines: string[] = [];
+    const code = await runInferCommand(argv.slice(1), (line) => lines.push(line), env);
+
+    // then the retry resumed at an archive, and each member's record is there exactly once
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toMatch(/resuming at object [1-9]\d* after/);
+    const outputs = await readShardOutputs(s3, results, 'packed', 0);
+    const ids = [...outputs.results, ...outputs.errors].map((record) => record.recordId);
+    const expected = items.flatMap((item, a) =>
+      Array.from({ length: 30 }, (_, m) =>
+        recordId(item, 0, { index: m, name: `${String(a * 30 + m).padStart(3, '0')}.png` }),
+      ),
+    );
+    expect([...ids].sort()).toEqual(expected.sort());
+    expect(outputs.summary.counts).toEqual({ ok: 294, failed: 6, skipped: 0 });
   });
 });
