@@ -1,0 +1,172 @@
+/**
+ * Archive benchmark (`npm run bench:tar`): records per second of whole shards, as the worker
+ * runs them, for the same PNG digits stored one per object and packed 1,000 per tar, on the
+ * benchmarks' S3 endpoint. Both layouts run in turn in one process, several rounds each, and the
+ * report gives the medians and their ratio, so a shared machine's noise hits both alike.
+ * Prints a markdown section for docs/benchmarks.md.
+ */
+import { availableParallelism } from 'node:os';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ManifestItem } from '../lib/contracts/manifest';
+import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { ensureNative } from '../container/native/ensure-native';
+
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 2000);
+const PER_TAR = Number(process.env.BENCH_PER_TAR ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BATCH_SIZE = 128;
+const CONCURRENCY = 16;
+const PREFETCH = 64;
+const DECODE_THREADS = Math.max(0, availableParallelism() - 1);
+
+/** Imported once the endpoint environment is set, so SDK clients use it. */
+async function loadModules() {
+  return {
+    clients: await import('../lib/contracts/aws-clients'),
+    backend: await import('../container/src/backend/select-backend'),
+    loadScorer: (await import('../container/src/model/load-scorer')).loadScorer,
+    resolveModel: (await import('../container/src/model/resolve-model')).resolveModel,
+    runShard: (await import('../container/src/infer/run-shard')).runShard,
+    createBucket: (await import('../test/helpers/emulator-resources')).createBucket,
+    fixtures: await import('../test/helpers/worker-model-fixture'),
+    images: await import('../test/helpers/worker-image-fixtures'),
+    batch: await import('../test/helpers/worker-batch-fixture'),
+    tars: await import('../test/helpers/tar-fixtures'),
+  };
+}
+type Modules = Awaited<ReturnType<typeof loadModules>>;
+
+interface Layout {
+  readonly name: string;
+  readonly items: readonly ManifestItem[];
+}
+
+/** Records per second of one shard over `items`, from the manifest to its summary. */
+async function shardRate(m: Modules, s3: S3Client, buckets: Buckets, layout: Layout) {
+  const model = await m.resolveModel(s3, buckets.models, { name: 'digits' });
+  const scorer = await m.loadScorer(model, s3);
+  const manifest = m.batch.buildManifest(
+    `bench-tar-${layout.name}-${Date.now()}`,
+    { name: 'digits' },
+    layout.items,
+  );
+  const start = performance.now();
+  try {
+    const summary = await m.runShard({
+      s3,
+      manifest,
+      model,
+      scorer,
+      backend: 'bench',
+      log: () => undefined,
+      stop: new AbortController().signal,
+      options: {
+        shard: 0,
+        resultsBucket: buckets.results,
+        batchSize: BATCH_SIZE,
+        concurrency: CONCURRENCY,
+        prefetch: PREFETCH,
+        decodeThreads: DECODE_THREADS,
+        decodeTimeoutSeconds: 60,
+        topK: 3,
+        maxErrorFraction: 0,
+        maxObjectBytes: 100 * 1024 * 1024,
+        maxImagePixels: 40_000_000,
+        maxMemberBytes: 100 * 1024 * 1024,
+        maxArchiveMembers: 100_000,
+        maxArchiveBytes: 10 * 1024 * 1024 * 1024,
+        archivePrefetch: 64,
+        checkpointRecords: 2000,
+        progressSeconds: 3600,
+      },
+    });
+    if (summary.counts.ok !== IMAGES) {
+      throw new Error(`${layout.name}: ${summary.counts.ok} of ${IMAGES} records scored`);
+    }
+    return (IMAGES * 1000) / (performance.now() - start);
+  } finally {
+    scorer.dispose();
+  }
+}
+
+interface Buckets {
+  readonly models: string;
+  readonly inputs: string;
+  readonly results: string;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function main() {
+  await ensureNative((line) => process.stderr.write(`${line}\n`));
+  const emulator = await startEmulator();
+  Object.assign(process.env, emulatorEnvironment(emulator.endpoint));
+  const endpointNote = 'moto at zero injected latency';
+  try {
+    const m = await loadModules();
+    const backend = await m.backend.selectBackend('infer', () => undefined);
+    const s3 = m.clients.s3Client();
+    const buckets: Buckets = {
+      models: await m.createBucket(s3),
+      inputs: await m.createBucket(s3),
+      results: await m.createBucket(s3),
+    };
+    await m.fixtures.publishDigitsChampion(s3, buckets.models);
+    const pngs = Array.from({ length: IMAGES }, (_, i) => ({
+      name: `${String(i).padStart(6, '0')}.png`,
+      body: m.images.pngOf(m.images.mnistDigit(i % 10, Math.floor(i / 10) % 50), 28, 28),
+    }));
+    const single = await m.batch.uploadInputs(
+      s3,
+      buckets.inputs,
+      pngs.map((png) => ({ key: `single/${png.name}`, body: png.body })),
+    );
+    const tars = await Promise.all(
+      Array.from({ length: Math.ceil(IMAGES / PER_TAR) }, async (_, t) => ({
+        key: `packed/${t}.tar`,
+        body: await m.tars.tarOf(pngs.slice(t * PER_TAR, (t + 1) * PER_TAR)),
+      })),
+    );
+    const packed = await m.batch.uploadInputs(s3, buckets.inputs, tars);
+    const layouts: Layout[] = [
+      { name: 'one per object', items: single },
+      { name: `${PER_TAR} per tar`, items: packed },
+    ];
+    const rates = new Map(layouts.map((layout) => [layout.name, [] as number[]]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const layout of layouts) {
+        const rate = await shardRate(m, s3, buckets, layout);
+        rates.get(layout.name)!.push(rate);
+        process.stderr.write(`round ${round + 1}: ${layout.name}: ${rate.toFixed(0)} records/s\n`);
+      }
+    }
+    const [one, tar] = layouts.map((layout) => median(rates.get(layout.name)!));
+    const lines = [
+      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) on ${endpointNote}; digits CNN; batch size ${BATCH_SIZE}, concurrency ${CONCURRENCY}, prefetch ${PREFETCH}, ${DECODE_THREADS} decode threads; median of ${ROUNDS} rounds, layouts alternating.`,
+      '',
+      '| Layout | GETs | Records/s (median) | Rounds |',
+      '| --- | --- | --- | --- |',
+      ...layouts.map(
+        (layout) =>
+          `| ${layout.name} | ${layout.items.length} | ${median(rates.get(layout.name)!).toFixed(0)} | ${rates
+            .get(layout.name)!
+            .map((rate) => rate.toFixed(0))
+            .join(', ')} |`,
+      ),
+      '',
+      `Packed / one per object: ${(tar / one).toFixed(2)}x`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
