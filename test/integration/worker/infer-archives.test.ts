@@ -80,11 +80,13 @@ function schemaViolations(results: ResultRecord[], errors: ErrorRecord[]): strin
 
 describeOnEmulator(['s3'], 'worker infer on tar and gzipped tar archives', () => {
   it('scores every good member of a tar and a tgz once and fails each bad member alone', async () => {
-    // given the same 16 entries as a .tar and as a .tgz, and one digit as a plain object
+    // given the same 16 entries as a .tar and as a .tgz, one digit as a plain object, and an
+    // empty object named .tgz
     const files = [
       { key: 'in/digits.tar', body: await tarOf(mixedMembers) },
       { key: 'in/digits.tgz', body: await tgzOf(mixedMembers) },
       { key: 'in/plain-3.png', body: digitPng(3) },
+      { key: 'in/empty.tgz', body: '' },
     ];
 
     // when the shard runs
@@ -114,7 +116,9 @@ describeOnEmulator(['s3'], 'worker infer on tar and gzipped tar archives', () =>
     const plain = outputs.results.find((r) => r.source.key === 'in/plain-3.png')!;
     const inTar = outputs.results.find((r) => r.source.member === 'digits/3.png')!;
     expect(inTar.predictions).toEqual(plain.predictions);
-    expect(outputs.summary.counts).toEqual({ ok: 25, failed: 6, skipped: 2 });
+    // ...and the empty object is EMPTY_OBJECT, as for any name
+    expect(outputs.errors.find((e) => e.source.key === 'in/empty.tgz')?.code).toBe('EMPTY_OBJECT');
+    expect(outputs.summary.counts).toEqual({ ok: 25, failed: 7, skipped: 2 });
     expect(new Set(outputs.results.map((r) => r.recordId)).size).toBe(25);
     expect(schemaViolations(outputs.results, outputs.errors)).toEqual([]);
   });

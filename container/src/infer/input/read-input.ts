@@ -49,7 +49,8 @@ export async function readInput(
       head.push(next.value);
       size += next.value.length;
     }
-    format = detectArchive(item.key, Buffer.concat(head));
+    // An empty object is EMPTY_OBJECT whatever its name, as objectRecords says.
+    format = size === 0 ? undefined : detectArchive(item.key, Buffer.concat(head));
   } catch (error) {
     body.destroy();
     const failure =
