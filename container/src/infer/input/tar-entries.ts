@@ -26,15 +26,14 @@ export type TarEntry =
   /** Nothing to score and nothing wrong: counted as skipped. */
   | { readonly kind: 'directory'; readonly member: MemberRef }
   /**
-   * A member that cannot be scored; without `member`, the archive itself, from where reading
-   * stopped on. A failure with `last` ends the entries: nothing after it was read.
+   * A member that cannot be scored, or where reading stopped (then the last entry, on the
+   * member being read or, without `member`, on the archive itself).
    */
   | {
       readonly kind: 'failed';
       readonly member?: MemberRef;
       readonly code: ErrorCode;
       readonly reason: string;
-      readonly last?: true;
     };
 
 const roundUp = (bytes: number) => Math.ceil(bytes / BLOCK) * BLOCK;
@@ -155,7 +154,6 @@ export async function* tarEntries(
           kind: 'failed',
           code: 'TOO_LARGE',
           reason: `archive has more than ${limits.maxMembers} entries (--max-archive-members); entries from #${count} ('${member.name}') on were not read`,
-          last: true,
         };
         return;
       }
@@ -179,7 +177,6 @@ export async function* tarEntries(
         kind: 'failed',
         code: 'DECODE_FAILED',
         reason: `archive ends after ${entries(count)} without an end-of-archive block: truncated`,
-        last: true,
       };
     }
   } catch (error) {
@@ -193,7 +190,6 @@ export async function* tarEntries(
       ...(reading !== undefined ? { member: reading } : {}),
       code,
       reason: `${where}; nothing after it was read`,
-      last: true,
     };
   } finally {
     extract.destroy();
