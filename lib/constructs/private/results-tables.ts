@@ -27,7 +27,8 @@ export interface ResultsTable {
 /** The partition column: the batch id of `<prefix><batch-id>/`, given by each query. */
 export const BATCH_PARTITION = 'batch_id';
 
-const SOURCE = 'struct<bucket:string,key:string,etag:string,versionid:string,offset:bigint>';
+const SOURCE =
+  'struct<bucket:string,key:string,etag:string,versionid:string,offset:bigint,member:string,memberindex:bigint>';
 const PINNED_MODEL = 'struct<name:string,version:string>';
 
 const RECORD_COLUMNS: readonly GlueColumn[] = [
@@ -39,7 +40,11 @@ const RECORD_COLUMNS: readonly GlueColumn[] = [
   },
   { name: 'batchid', type: 'string', comment: 'The batch, as in the record (equal to batch_id).' },
   { name: 'shard', type: 'bigint', comment: 'Zero-based shard index.' },
-  { name: 'source', type: SOURCE, comment: 'The input object version and the offset inside it.' },
+  {
+    name: 'source',
+    type: SOURCE,
+    comment: 'The input object version, the archive member if any, and the offset inside it.',
+  },
 ];
 
 export const RESULTS_TABLES: readonly ResultsTable[] = [
