@@ -5,19 +5,15 @@
  * report gives the medians and their ratio, so a shared machine's noise hits both alike.
  * Prints a markdown section for docs/benchmarks.md.
  */
-import { availableParallelism } from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ManifestItem } from '../lib/contracts/manifest';
+import { INFER_DEFAULTS } from '../container/src/infer/infer-options';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { ensureNative } from '../container/native/ensure-native';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 2000);
 const PER_TAR = Number(process.env.BENCH_PER_TAR ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BATCH_SIZE = 128;
-const CONCURRENCY = 16;
-const PREFETCH = 64;
-const DECODE_THREADS = Math.max(0, availableParallelism() - 1);
 
 /** Imported once the endpoint environment is set, so SDK clients use it. */
 async function loadModules() {
@@ -61,22 +57,10 @@ async function shardRate(m: Modules, s3: S3Client, buckets: Buckets, layout: Lay
       log: () => undefined,
       stop: new AbortController().signal,
       options: {
+        ...INFER_DEFAULTS,
         shard: 0,
         resultsBucket: buckets.results,
-        batchSize: BATCH_SIZE,
-        concurrency: CONCURRENCY,
-        prefetch: PREFETCH,
-        decodeThreads: DECODE_THREADS,
-        decodeTimeoutSeconds: 60,
-        topK: 3,
         maxErrorFraction: 0,
-        maxObjectBytes: 100 * 1024 * 1024,
-        maxImagePixels: 40_000_000,
-        maxMemberBytes: 100 * 1024 * 1024,
-        maxArchiveMembers: 100_000,
-        maxArchiveBytes: 10 * 1024 * 1024 * 1024,
-        archivePrefetch: 64,
-        checkpointRecords: 2000,
         progressSeconds: 3600,
       },
     });
@@ -150,7 +134,7 @@ async function main() {
     }
     const [one, tar] = layouts.map((layout) => median(rates.get(layout.name)!));
     const lines = [
-      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) on ${endpointNote}; digits CNN; batch size ${BATCH_SIZE}, concurrency ${CONCURRENCY}, prefetch ${PREFETCH}, ${DECODE_THREADS} decode threads; median of ${ROUNDS} rounds, layouts alternating.`,
+      `Backend: ${backend}; ${IMAGES} PNG digits (28x28) on ${endpointNote}; digits CNN; the worker's defaults (batch size ${INFER_DEFAULTS.batchSize}, concurrency ${INFER_DEFAULTS.concurrency}, prefetch ${INFER_DEFAULTS.prefetch}, ${INFER_DEFAULTS.decodeThreads} decode threads); median of ${ROUNDS} rounds, layouts alternating.`,
       '',
       '| Layout | GETs | Records/s (median) | Rounds |',
       '| --- | --- | --- | --- |',

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestItem } from '../lib/contracts/manifest';
+import { INFER_DEFAULTS } from '../container/src/infer/infer-options';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { ensureNative } from '../container/native/ensure-native';
 
@@ -113,22 +114,14 @@ async function shardRate(
       log: () => undefined,
       stop: new AbortController().signal,
       options: {
+        ...INFER_DEFAULTS,
         shard: 0,
         resultsBucket: bench.results,
         batchSize,
         concurrency: CONCURRENCY,
         prefetch: 256,
         decodeThreads: DECODE_THREADS,
-        decodeTimeoutSeconds: 60,
-        topK: 3,
         maxErrorFraction: 0,
-        maxObjectBytes: 100 * 1024 * 1024,
-        maxImagePixels: 40_000_000,
-        maxMemberBytes: 100 * 1024 * 1024,
-        maxArchiveMembers: 100_000,
-        maxArchiveBytes: 10 * 1024 * 1024 * 1024,
-        archivePrefetch: 64,
-        checkpointRecords: 2000,
         progressSeconds: 3600,
       },
     });

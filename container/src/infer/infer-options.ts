@@ -191,6 +191,14 @@ function numberFrom(
   return value;
 }
 
+/** Every tunable at its default: what a shard run gets when neither flag nor environment sets it. */
+export const INFER_DEFAULTS: Readonly<Record<NumericOption, number>> = Object.fromEntries(
+  (Object.entries(KNOBS) as [NumericOption, Knob][]).map(([option, knob]) => [
+    option,
+    knob.fallback,
+  ]),
+) as Record<NumericOption, number>;
+
 /**
  * Options of `infer` from its arguments and environment. The shard is `--shard`, else
  * AWS_BATCH_JOB_ARRAY_INDEX (set in array-job children), else 0 for a plain job. Collects every

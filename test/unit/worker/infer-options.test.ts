@@ -1,5 +1,5 @@
 import { UsageError } from '../../../container/src/infer/errors';
-import { parseInferOptions } from '../../../container/src/infer/infer-options';
+import { INFER_DEFAULTS, parseInferOptions } from '../../../container/src/infer/infer-options';
 
 const env = { MODEL_BUCKET: 'models', RESULTS_BUCKET: 'results' };
 const manifest = ['--manifest', 's3://results/manifests/b1/manifest.json'];
@@ -14,6 +14,16 @@ describe('parseInferOptions', () => {
   it('uses shard 0 for a plain job without array index', () => {
     // given / when / then
     expect(parseInferOptions(manifest, env).shard).toBe(0);
+  });
+
+  it('gives every tunable its INFER_DEFAULTS value when neither flag nor environment sets it', () => {
+    // given only the required manifest and buckets
+    // when
+    const options = parseInferOptions(manifest, env);
+
+    // then the benchmarks, which spread INFER_DEFAULTS, run the worker as a job would
+    expect(options).toMatchObject(INFER_DEFAULTS);
+    expect(INFER_DEFAULTS).toMatchObject({ batchSize: 128, concurrency: 16, topK: 3 });
   });
 
   it('lets --shard override the array index', () => {
