@@ -1,4 +1,5 @@
-import { Assumptions, DEFAULT_ASSUMPTIONS, Workload } from '../../../scripts/bench/cost-model';
+import { Assumptions, DEFAULT_ASSUMPTIONS } from '../../../scripts/bench/cost-model';
+import { constantRate } from '../../../scripts/bench/measured-rates';
 import {
   Candidate,
   defaultGrid,
@@ -8,15 +9,11 @@ import {
   paretoFrontier,
 } from '../../../scripts/bench/cost-optimiser';
 import { GPU_PRICES } from '../../../scripts/bench/cost-prices';
-import { constantRate } from '../../../scripts/bench/measured-rates';
+import { FIXED_RATE_ASSUMPTIONS, REFERENCE_WORKLOAD } from '../../helpers/cost-fixtures';
 
 const GIB = 1024 ** 3;
-const workload: Workload = {
-  arrivalsPerHour: 100_000,
-  meanObjectBytes: 2_000,
-  recordsPerObject: 1,
-};
-const assumptions: Assumptions = { ...DEFAULT_ASSUMPTIONS, rates: constantRate(164, 'test') };
+const workload = REFERENCE_WORKLOAD;
+const assumptions = FIXED_RATE_ASSUMPTIONS;
 const grid: OptimiserGrid = {
   maxBatchFiles: [5_000, 20_000, 40_000],
   maxBatchWaitSeconds: [60, 300, 900, 1_320, 1_800],

@@ -1,18 +1,13 @@
-import { Assumptions, DEFAULT_ASSUMPTIONS, Workload } from '../../../scripts/bench/cost-model';
 import { optimise, OptimiserGrid } from '../../../scripts/bench/cost-optimiser';
-import { constantRate } from '../../../scripts/bench/measured-rates';
 import {
   frontierTable,
   recommendationSummary,
   thinFrontier,
 } from '../../../scripts/bench/optimiser-report';
+import { FIXED_RATE_ASSUMPTIONS, REFERENCE_WORKLOAD } from '../../helpers/cost-fixtures';
 
-const workload: Workload = {
-  arrivalsPerHour: 100_000,
-  meanObjectBytes: 2_000,
-  recordsPerObject: 1,
-};
-const assumptions: Assumptions = { ...DEFAULT_ASSUMPTIONS, rates: constantRate(164, 'test') };
+const workload = REFERENCE_WORKLOAD;
+const assumptions = FIXED_RATE_ASSUMPTIONS;
 const grid: OptimiserGrid = {
   maxBatchFiles: [5_000, 20_000, 40_000],
   maxBatchWaitSeconds: [60, 300, 600, 900, 1_320, 1_800],
