@@ -86,8 +86,8 @@ async function listVersions(s3: S3Client, location: S3Location): Promise<ListedV
 }
 
 /**
- * A live upload is claimed under its version id, a backfilled one (a listing has no version
- * ids) under its ETag: either claim belongs to the listed version.
+ * A version is claimed under its version id, live or backfilled; backfills from before the
+ * backfill listed versions claimed it under its ETag. Either claim belongs to the listed version.
  */
 function identitiesOf(location: S3Location, version: ListedVersion): string[] {
   const byEtag = objectVersionId({ ...location, etag: version.etag });
