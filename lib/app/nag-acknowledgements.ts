@@ -20,6 +20,13 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
     reason:
       "Object-level access is granted on this pipeline's key prefixes (prefix/*) of its own buckets only.",
   },
+  {
+    // The batch summaries, summaries/<batch-id>/batch.json, the one object the finisher creates.
+    pattern:
+      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/summaries\/\*\/batch\.json$/,
+    reason:
+      'The finisher creates only batch.json of any batch (If-None-Match required), and no other object.',
+  },
 ];
 
 /** Acknowledges, on each IAM policy of `scope`, the IAM5 findings listed in JUSTIFIED_WILDCARDS. */

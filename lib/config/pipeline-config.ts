@@ -70,6 +70,11 @@ export interface PipelineConfig {
   readonly alarmEmail?: string;
   /** Alarm when the oldest queued upload is older than this. */
   readonly maxMessageAgeSeconds: number;
+
+  /** Name or ARN of the EventBridge bus completion events go to; `default` is the account's. */
+  readonly completionEventBusName: string;
+  /** Email subscribed to the completion topic (one short message per finished batch). */
+  readonly completionEmail?: string;
 }
 
 export const DEFAULT_CONFIG: PipelineConfig = {
@@ -100,4 +105,5 @@ export const DEFAULT_CONFIG: PipelineConfig = {
   modelName: 'digits',
   retrainSchedule: 'cron(0 3 ? * SUN *)',
   maxMessageAgeSeconds: 3600,
+  completionEventBusName: 'default',
 };

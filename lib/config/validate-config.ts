@@ -91,6 +91,12 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   retrainSchedule: text(/^(off|cron\(.+\)|rate\(.+\))$/, "'off', 'cron(...)' or 'rate(...)'"),
   alarmEmail: optional(text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address')),
   maxMessageAgeSeconds: integer(60, 1_209_600),
+  // Event bus names: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+  completionEventBusName: text(
+    /^([A-Za-z0-9._-]{1,256}|arn:[a-z-]+:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._-]{1,256})$/,
+    "an event bus name (1-256 of A-Z a-z 0-9 . _ -) or event bus ARN, 'default' for the account's",
+  ),
+  completionEmail: optional(text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address')),
 };
 
 /**

@@ -127,7 +127,7 @@ export class PipelineStorage extends Construct {
       this.modelBucket.addToResourcePolicy(statement);
     }
     for (const statement of writeOnceStatements(this.resultsBucket, {
-      writeOnce: [`${RESULTS_PREFIXES.manifests}*`],
+      writeOnce: [`${RESULTS_PREFIXES.manifests}*`, `${RESULTS_PREFIXES.summaries}*/batch.json`],
     })) {
       this.resultsBucket.addToResourcePolicy(statement);
     }

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { PipelineConfig } from '../config/pipeline-config';
+import { BatchFinisher } from '../constructs/batch-finisher';
 import { BatcherFunction } from '../constructs/batcher-function';
 import { GpuCompute } from '../constructs/gpu-compute';
 import { IngestQueue } from '../constructs/ingest-queue';
@@ -23,6 +24,7 @@ export class BatchInferenceStack extends Stack {
   public readonly compute: GpuCompute;
   public readonly jobs: WorkerJobs;
   public readonly batcher: BatcherFunction;
+  public readonly finisher: BatchFinisher;
   public readonly retrain?: RetrainSchedule;
   public readonly monitoring: PipelineMonitoring;
   public readonly catalog: ResultsCatalog;
@@ -103,6 +105,15 @@ export class BatchInferenceStack extends Stack {
       memoryMiB: config.batcherMemoryMiB,
     });
 
+    this.finisher = new BatchFinisher(this, 'Finisher', {
+      resultsBucket: this.storage.resultsBucket,
+      jobQueue: this.compute.jobQueue,
+      inferJobDefinition: this.jobs.inferJobDefinition,
+      eventBusName: config.completionEventBusName,
+      notificationEmail: config.completionEmail,
+      metricsNamespace: this.batcher.metricsNamespace,
+    });
+
     if (config.retrainSchedule !== 'off') {
       this.retrain = new RetrainSchedule(this, 'Retrain', {
         jobQueue: this.compute.jobQueue,
@@ -116,6 +127,7 @@ export class BatchInferenceStack extends Stack {
       deadLetterQueues: [
         this.ingest.deadLetterQueue,
         ...(this.retrain ? [this.retrain.deadLetterQueue] : []),
+        this.finisher.deadLetterQueue,
       ],
       batcher: this.batcher.function,
       jobQueue: this.compute.jobQueue,
@@ -141,6 +153,9 @@ export class BatchInferenceStack extends Stack {
       DeadLetterQueueUrl: this.ingest.deadLetterQueue.queueUrl,
       BufferTable: this.batcher.bufferTable.tableName,
       BatcherFunction: this.batcher.function.functionName,
+      FinisherFunction: this.finisher.function.functionName,
+      FinisherRule: this.finisher.rule.ruleName,
+      CompletionEventBus: this.finisher.eventBus.eventBusName,
       JobQueue: this.compute.jobQueue.jobQueueArn,
       InferJobDefinition: this.jobs.inferJobDefinition.jobDefinitionArn,
       TrainJobDefinition: this.jobs.trainJobDefinition.jobDefinitionArn,

@@ -12,6 +12,10 @@ export interface PipelineStack {
   readonly deadLetterQueueUrl: string;
   readonly bufferTable: string;
   readonly batcherFunction: string;
+  readonly finisherFunction: string;
+  /** Name of the rule that hands the finisher its job ends. */
+  readonly finisherRule: string;
+  readonly completionEventBus: string;
   readonly jobQueue: string;
   readonly inferJobDefinition: string;
   readonly trainJobDefinition: string;
@@ -27,6 +31,9 @@ const OUTPUT_NAMES: Readonly<Record<Exclude<keyof PipelineStack, 'stackName'>, s
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   bufferTable: 'BufferTable',
   batcherFunction: 'BatcherFunction',
+  finisherFunction: 'FinisherFunction',
+  finisherRule: 'FinisherRule',
+  completionEventBus: 'CompletionEventBus',
   jobQueue: 'JobQueue',
   inferJobDefinition: 'InferJobDefinition',
   trainJobDefinition: 'TrainJobDefinition',

@@ -3,6 +3,8 @@ import { BatchClient } from '@aws-sdk/client-batch';
 import type { PipelineStack } from '../cli/stack-outputs';
 import { LocalBatcher } from './batcher/local-batcher';
 import { ExecutorEvent, LocalBatchExecutor } from './executor/local-batch-executor';
+import { LocalFinisher } from './finisher/local-finisher';
+import type { FinishResult } from '../../lambda/finisher/finish-batch';
 import { emulatorEnvironment } from './moto-server';
 
 export interface LocalRuntimeOptions {
@@ -18,12 +20,15 @@ export interface LocalRuntimeOptions {
   readonly executorPollMs?: number;
   readonly onExecutorEvent?: (event: ExecutorEvent) => void;
   readonly onBatcherLog?: (line: string) => void;
-  readonly onError?: (source: 'executor' | 'batcher', error: Error) => void;
+  /** Each batch the finisher finished: its status and the completion event's id. */
+  readonly onFinished?: (result: FinishResult) => void;
+  readonly onError?: (source: 'executor' | 'batcher' | 'finisher', error: Error) => void;
 }
 
 export interface LocalRuntime {
   readonly executor: LocalBatchExecutor;
   readonly batcher: LocalBatcher;
+  readonly finisher: LocalFinisher;
   /** Stops the batcher and the polling, then waits for running job processes to end. */
   stop(): Promise<void>;
 }
@@ -35,10 +40,18 @@ export function executorStateFile(stateDirectory: string): string {
 
 /**
  * What AWS runs for the stack and the emulator cannot: the batcher Lambda (fed by the real
- * queue and a timer) and the Batch compute environment (local processes).
+ * queue and a timer), the Batch compute environment (local processes) and the finisher Lambda
+ * (fed the executor's job state changes through the deployed rule).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const logs = join(options.stateDirectory, 'logs');
+  const finisher = await LocalFinisher.create({
+    functionName: options.stack.finisherFunction,
+    ruleName: options.stack.finisherRule,
+    queueName: `${options.stack.stackName}-finisher-deliveries`,
+    onResult: options.onFinished,
+    onError: (error) => options.onError?.('finisher', error),
+  });
   const executor = new LocalBatchExecutor({
     batch: new BatchClient({}),
     jobQueue: options.stack.jobQueue,
@@ -47,6 +60,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     parallelism: options.parallelism,
     environment: emulatorEnvironment(options.endpoint),
     onEvent: options.onExecutorEvent,
+    // AWS Batch puts every state change on the default bus; the finisher's rule picks its own.
+    onJobStateChange: (event) => {
+      finisher.publish(event).catch((error: Error) => options.onError?.('executor', error));
+    },
   });
   const batcher = await LocalBatcher.create({
     functionName: options.stack.batcherFunction,
@@ -58,13 +75,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   executor.start(options.executorPollMs ?? 1000, (error) => options.onError?.('executor', error));
   batcher.start();
+  finisher.start();
   return {
     executor,
     batcher,
+    finisher,
     stop: async () => {
       await batcher.stop();
       executor.stop();
       await executor.drain();
+      await finisher.stop();
     },
   };
 }

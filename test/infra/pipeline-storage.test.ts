@@ -179,11 +179,11 @@ describe('PipelineStorage write-once rules', () => {
     expect(keyPatterns(cas)).toEqual(['models/*/champion.json']);
   });
 
-  it('makes manifests write-once for everyone', () => {
+  it('makes manifests and batch summaries write-once for everyone', () => {
     const statements = bucketPolicy('StorageResults');
     const create = statements.find((s) => s.Sid === 'DenyUnconditionalCreate');
     const deletes = statements.find((s) => s.Sid === 'DenyDeletingWriteOnce');
-    expect(keyPatterns(create)).toEqual(['manifests/*']);
-    expect(keyPatterns(deletes)).toEqual(['manifests/*']);
+    expect(keyPatterns(create)).toEqual(['manifests/*', 'summaries/*/batch.json']);
+    expect(keyPatterns(deletes)).toEqual(['manifests/*', 'summaries/*/batch.json']);
   });
 });

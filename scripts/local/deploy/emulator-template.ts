@@ -51,6 +51,27 @@ export const RESOLVED_OUTPUT_PREFIX = 'EmulatorResolved';
  */
 const GETATT_AS_REF = new Set(['ComputeEnvironmentArn', 'JobQueueArn']);
 
+/**
+ * The target types moto's EventBridge delivers to. Any other target of a matching rule makes it
+ * fail the whole PutEvents call, and it matches a rule without a pattern (a schedule) to every
+ * event, so one Lambda or Batch target would break every PutEvents on the bus.
+ */
+const DELIVERABLE_TARGET_TYPES = new Set([
+  'AWS::SQS::Queue',
+  'AWS::Logs::LogGroup',
+  'AWS::Events::EventBus',
+]);
+const EVENT_TARGET_REASON =
+  'the emulator cannot deliver to a Lambda or Batch target and fails every PutEvents a rule with one matches; the local runtime plays them';
+
+/** Whether a rule target's Arn names a resource of the template moto can deliver to. */
+function deliverable(arn: unknown, resources: CfnTemplate['Resources']): boolean {
+  const node = arn as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+  const target = node?.Ref ?? node?.['Fn::GetAtt']?.[0];
+  if (target === undefined || !(target in resources)) return true;
+  return DELIVERABLE_TARGET_TYPES.has(resources[target].Type);
+}
+
 function isIntrinsic(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
@@ -137,6 +158,24 @@ export function prepareEmulatorTemplate(
         });
       }
     }
+  }
+
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule' || !Array.isArray(resource.Properties?.Targets)) {
+      continue;
+    }
+    const targets = resource.Properties.Targets as { Id: string; Arn: unknown }[];
+    const kept = targets.filter((target) => deliverable(target.Arn, template.Resources));
+    if (kept.length === targets.length) continue;
+    resource.Properties.Targets = kept;
+    replacements.push({
+      logicalId,
+      type: resource.Type,
+      change: `targets ${targets
+        .filter((target) => !kept.includes(target))
+        .map((target) => target.Id)
+        .join(', ')} removed (${EVENT_TARGET_REASON})`,
+    });
   }
 
   const getAttAsRef = (node: unknown) => {

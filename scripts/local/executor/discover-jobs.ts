@@ -45,6 +45,7 @@ export function toSubmittedJob(detail: JobDetail): SubmittedJob {
     jobId: detail.jobId!,
     jobName: detail.jobName ?? detail.jobId!,
     jobDefinition: detail.jobDefinition ?? '',
+    jobQueue: detail.jobQueue,
     parameters: detail.parameters ?? {},
     command: detail.container?.command ?? [],
     environment: Object.fromEntries(

@@ -21,6 +21,12 @@ export interface JobRecord {
   readonly jobId: string;
   readonly jobName: string;
   readonly jobDefinition: string;
+  /** Job queue ARN, as DescribeJobs gives it; absent in records of older executors. */
+  readonly jobQueue?: string;
+  /** SubmitJob parameters merged over the definition's; absent in records of older executors. */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** SubmitJob time (epoch ms), from DescribeJobs. */
+  readonly createdAt?: number;
   /** The command after parameter substitution; empty when it could not be built. */
   readonly command: readonly string[];
   /** The job's own environment (job definition and overrides), without the Batch variables. */
@@ -28,6 +34,8 @@ export interface JobRecord {
   readonly arraySize?: number;
   readonly discoveredAt: string;
   status: LocalJobStatus;
+  /** When its first process started. */
+  startedAt?: string;
   stoppedAt?: string;
   reason?: string;
   readonly children: ChildRecord[];

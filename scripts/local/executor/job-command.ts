@@ -6,6 +6,8 @@ export interface SubmittedJob {
   readonly jobId: string;
   readonly jobName: string;
   readonly jobDefinition: string;
+  /** Job queue ARN. */
+  readonly jobQueue?: string;
   /** Job definition defaults merged with the SubmitJob parameters. */
   readonly parameters: Readonly<Record<string, string>>;
   readonly command: readonly string[];

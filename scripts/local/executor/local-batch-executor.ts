@@ -13,7 +13,9 @@ import {
   saveExecutorState,
 } from './executor-state';
 import { childEnvironment, childIndexes, SubmittedJob, substituteParameters } from './job-command';
+import { jobStateChangeOf } from './job-state-event';
 import { runChild } from './run-child';
+import type { BatchJobStateChangeEvent } from '../../../lambda/finisher/job-state-change';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -58,6 +60,11 @@ export interface LocalBatchExecutorOptions {
   /** @default WORKER_ENTRYPOINT */
   readonly entrypoint?: readonly string[];
   readonly onEvent?: (event: ExecutorEvent) => void;
+  /**
+   * The "Batch Job State Change" event AWS Batch would put on the default bus when a process
+   * ends: one per array child, then one for the parent (or the plain job) when it ends.
+   */
+  readonly onJobStateChange?: (event: BatchJobStateChangeEvent) => void;
 }
 
 interface QueuedChild {
@@ -190,6 +197,9 @@ export class LocalBatchExecutor {
       jobId: submitted.jobId,
       jobName: submitted.jobName,
       jobDefinition: submitted.jobDefinition,
+      jobQueue: submitted.jobQueue,
+      parameters: submitted.parameters,
+      createdAt: submitted.createdAt,
       environment: submitted.environment,
       arraySize: submitted.arraySize,
       discoveredAt: new Date().toISOString(),
@@ -210,6 +220,7 @@ export class LocalBatchExecutor {
       this.state.jobs[job.jobId] = job;
       this.emit({ type: 'job-found', job });
       this.emit({ type: 'job-ended', job });
+      this.raiseStateChange(job);
       return;
     }
     const job: JobRecord = {
@@ -249,6 +260,7 @@ export class LocalBatchExecutor {
   private async run({ job, child, env }: QueuedChild): Promise<void> {
     child.status = 'RUNNING';
     child.startedAt = new Date().toISOString();
+    job.startedAt ??= child.startedAt;
     job.status = parentStatus(job.children);
     this.emit({ type: 'child-started', job, child });
     this.changed();
@@ -267,6 +279,7 @@ export class LocalBatchExecutor {
     job.status = parentStatus(job.children);
     this.running -= 1;
     this.emit({ type: 'child-ended', job, child });
+    if (child.index !== undefined) this.raiseStateChange(job, child);
     if (isTerminal(job.status)) {
       job.stoppedAt = child.stoppedAt;
       const failed = job.children.filter((c) => c.status === 'FAILED');
@@ -276,9 +289,16 @@ export class LocalBatchExecutor {
           .join('; ')}`;
       }
       this.emit({ type: 'job-ended', job });
+      this.raiseStateChange(job);
     }
     this.changed();
     this.pump();
+  }
+
+  private raiseStateChange(job: JobRecord, child?: ChildRecord): void {
+    if (!this.options.onJobStateChange) return;
+    const event = jobStateChangeOf(job, child, new Date());
+    if (event) this.options.onJobStateChange(event);
   }
 
   private emit(event: ExecutorEvent): void {

@@ -54,7 +54,11 @@ describeOnEmulator(STACK_SERVICES, 'the stack deployed from the synthesized temp
     const changed = deployed.deployment.replacements.map((r) => r.type);
     // Then the custom resources and the Batch adjustments are listed, and the image is unpublished
     expect(changed).toEqual(
-      expect.arrayContaining(['Custom::S3BucketNotifications', 'AWS::Batch::ComputeEnvironment']),
+      expect.arrayContaining([
+        'Custom::S3BucketNotifications',
+        'AWS::Batch::ComputeEnvironment',
+        'AWS::Events::Rule',
+      ]),
     );
     expect(deployed.deployment.unpublishedImages.length).toBeGreaterThan(0);
   });
@@ -69,6 +73,7 @@ describeOnEmulator(STACK_SERVICES, 'the stack deployed from the synthesized temp
       'AWS::CloudWatch::Alarm',
       'AWS::Glue::Database',
       'AWS::Glue::Table',
+      'AWS::Lambda::EventInvokeConfig',
       'AWS::S3::BucketPolicy',
       'AWS::SNS::TopicPolicy',
       'AWS::SQS::QueuePolicy',

@@ -115,3 +115,47 @@ test('an unresolved placeholder names the missing output', () => {
     'stack output EmulatorResolved9: missing after deploy',
   );
 });
+
+test('rule targets the emulator cannot deliver to are removed, the others kept, each reported', () => {
+  // Given a rule targeting a Lambda and a queue, and a schedule targeting a job queue
+  const original = template();
+  original.Resources.Fn = { Type: 'AWS::Lambda::Function' };
+  original.Resources.Log = { Type: 'AWS::Logs::LogGroup' };
+  original.Resources.JobEnded = {
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      EventPattern: { source: ['aws.batch'] },
+      Targets: [
+        { Id: 'Target0', Arn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
+        { Id: 'Target1', Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
+      ],
+    },
+  };
+  original.Resources.Schedule = {
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [{ Id: 'Target0', Arn: { Ref: 'JobQueue' } }],
+    },
+  };
+  original.Resources.Failed = {
+    Type: 'AWS::Events::Rule',
+    Properties: { Targets: [{ Id: 'Target0', Arn: { 'Fn::GetAtt': ['Log', 'Arn'] } }] },
+  };
+
+  // When it is prepared for the emulator
+  const { template: prepared, replacements } = prepareEmulatorTemplate(original, options);
+
+  // Then only the queue and log group targets remain, and each removal is listed
+  expect(prepared.Resources.JobEnded.Properties!.Targets).toEqual([
+    { Id: 'Target1', Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
+  ]);
+  expect(prepared.Resources.Schedule.Properties!.Targets).toEqual([]);
+  expect((prepared.Resources.Failed.Properties!.Targets as unknown[]).length).toBe(1);
+  expect(
+    replacements.filter((r) => r.type === 'AWS::Events::Rule').map((r) => r.logicalId),
+  ).toEqual(['JobEnded', 'Schedule']);
+  expect(replacements.find((r) => r.logicalId === 'JobEnded')!.change).toMatch(
+    /^targets Target0 removed \(the emulator cannot deliver to a Lambda or Batch target/,
+  );
+});

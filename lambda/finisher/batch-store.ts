@@ -1,0 +1,145 @@
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { BatchSummary } from '../../lib/contracts/batch-summary';
+import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
+import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
+import type { ShardSummary } from '../../lib/contracts/records';
+import { formatS3Url, joinKey } from '../../lib/contracts/s3-location';
+import { ManifestMissingError, SummaryWriteError } from './errors';
+import { parseShardSummary } from './parse-shard-summary';
+
+/** Shard summaries read at once; enough to read thousands in seconds, few enough for 512 MB. */
+const READ_CONCURRENCY = 16;
+
+const SHARD_SUMMARY_NAME = /^shard-(\d{5})\.json$/;
+
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** What the finisher reads and writes in the results bucket: nothing but the batch's own keys. */
+export class BatchStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  private async text(key: string): Promise<string | undefined> {
+    try {
+      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await Body!.transformToString('utf-8');
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  /** The batch's manifest; its absence is an error naming the URL, retrying will not help. */
+  async manifest(batchId: string): Promise<BatchManifest> {
+    const key = resultKeys.manifest(batchId);
+    const url = formatS3Url({ bucket: this.bucket, key });
+    const text = await this.text(key);
+    if (text === undefined) {
+      throw new ManifestMissingError(
+        `${url}: no manifest; the job names a batch whose manifest is not in the results bucket`,
+      );
+    }
+    let manifest: BatchManifest;
+    try {
+      manifest = validateManifest(JSON.parse(text));
+    } catch (error) {
+      throw new ManifestMissingError(`${url}: ${(error as Error).message}`, { cause: error });
+    }
+    if (manifest.batchId !== batchId) {
+      throw new ManifestMissingError(
+        `${url}: batchId is '${manifest.batchId}', expected '${batchId}'`,
+      );
+    }
+    return manifest;
+  }
+
+  /**
+   * The shard summaries present, by shard: listed first, so a batch of thousands of shards
+   * costs one GET per summary that exists, not one per shard.
+   */
+  async shardSummaries(manifest: BatchManifest): Promise<Map<number, ShardSummary>> {
+    const prefix = joinKey(RESULTS_PREFIXES.summaries, manifest.batchId) + '/';
+    const shards: number[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: `${prefix}shard-`,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        const match = SHARD_SUMMARY_NAME.exec(object.Key!.slice(prefix.length));
+        const shard = match ? Number(match[1]) : -1;
+        if (
+          shard >= 0 &&
+          shard < manifest.shardCount &&
+          object.Key === resultKeys.summary(manifest.batchId, shard)
+        ) {
+          shards.push(shard);
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+
+    const found = new Map<number, ShardSummary>();
+    let next = 0;
+    const worker = async () => {
+      while (next < shards.length) {
+        const shard = shards[next++];
+        const key = resultKeys.summary(manifest.batchId, shard);
+        const text = await this.text(key);
+        if (text !== undefined) {
+          found.set(shard, parseShardSummary(text, key, { batchId: manifest.batchId, shard }));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, shards.length) }, worker));
+    return found;
+  }
+
+  /**
+   * Writes batch.json unless it exists (If-None-Match: *) and returns the summary that is in S3
+   * afterwards: this one, or the one an earlier delivery of the event wrote. The summary never
+   * changes once written, even if a later event would have counted differently.
+   */
+  async createSummaryOnce(
+    summary: BatchSummary,
+  ): Promise<{ summary: BatchSummary; created: boolean }> {
+    const key = resultKeys.batchSummary(summary.batchId);
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: JSON.stringify(summary),
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return { summary, created: true };
+    } catch (error) {
+      const status = httpStatus(error);
+      // 412: it exists; 409: a concurrent conditional write is in flight. Either way the
+      // summary in S3 is the one to use; a 409 winner may not be readable yet, so that throws.
+      if (status !== 412 && status !== 409) throw error;
+    }
+    const text = await this.text(key);
+    if (text === undefined) {
+      throw new SummaryWriteError(
+        `${formatS3Url({ bucket: this.bucket, key })}: conditional create lost, yet no summary is readable yet; retried`,
+      );
+    }
+    return { summary: JSON.parse(text) as BatchSummary, created: false };
+  }
+}
