@@ -16,17 +16,7 @@ export interface BackfillResult {
   readonly batches: readonly { readonly batchId: string; readonly outcome: FinishOutcome }[];
 }
 
-/**
- * Batches the objects already under `prefix` (uploaded before the stack existed) through the
- * same claim, manifest and submission path as live uploads, in batches of its own that close
- * at the same thresholds and once the listing ends. Objects already claimed are skipped, so a
- * repeated or overlapping backfill submits nothing twice. The listing is of versions, not keys:
- * a live upload to a versioned bucket is claimed by its version id, so the backfill must name
- * the current version the same way or it would batch that upload a second time. An
- * unversioned bucket lists each object once with the version id "null", which S3's
- * notifications omit, so such objects are identified by their ETag, as live uploads are.
- */
-export async function backfillPrefix(
+async function backfill(
   location: S3Location,
   s3: S3Client,
   ctx: BatcherContext,
@@ -78,4 +68,27 @@ export async function backfillPrefix(
   }
   ctx.log.info('backfill done', { location, listed, skipped, duplicates, batches });
   return { listed, skipped, duplicates, batches };
+}
+
+/**
+ * Batches the objects already under `prefix` (uploaded before the stack existed) through the
+ * same claim, manifest and submission path as live uploads, in batches of its own that close
+ * at the same thresholds and once the listing ends. Objects already claimed are skipped, so a
+ * repeated or overlapping backfill submits nothing twice. The listing is of versions, not keys:
+ * a live upload to a versioned bucket is claimed by its version id, so the backfill must name
+ * the current version the same way or it would batch that upload a second time. An
+ * unversioned bucket lists each object once with the version id "null", which S3's
+ * notifications omit, so such objects are identified by their ETag, as live uploads are.
+ * Its metrics are published when it ends, like an invocation's.
+ */
+export async function backfillPrefix(
+  location: S3Location,
+  s3: S3Client,
+  ctx: BatcherContext,
+): Promise<BackfillResult> {
+  try {
+    return await backfill(location, s3, ctx);
+  } finally {
+    ctx.metrics.publishStoredMetrics();
+  }
 }

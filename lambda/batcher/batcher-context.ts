@@ -1,9 +1,9 @@
 import type { BufferStore } from './buffer-store';
 import type { BatcherConfig } from './config';
 import type { JobSubmitter } from './job-submitter';
-import type { Logger } from './logger';
+import type { BatcherLogger } from './batcher-logger';
+import type { BatcherMetrics } from './batcher-metrics';
 import type { ManifestStore } from './manifest-store';
-import type { Metrics } from './metrics';
 
 /** Everything one invocation works with; tests build it around emulator clients. */
 export interface BatcherContext {
@@ -11,8 +11,9 @@ export interface BatcherContext {
   readonly store: BufferStore;
   readonly manifests: ManifestStore;
   readonly jobs: JobSubmitter;
-  readonly log: Logger;
-  readonly metrics: Metrics;
+  readonly log: BatcherLogger;
+  /** Published once, at the end of the invocation (routeEvent, backfillPrefix). */
+  readonly metrics: BatcherMetrics;
   readonly now: () => number;
   /** Names this invocation as the holder of a submit lease. */
   readonly invocationId: string;

@@ -9,7 +9,7 @@ export async function closeBatch(
   const closed = await ctx.store.closeBatch(batchId, reason, ctx.now());
   if (closed) {
     ctx.log.info('batch closed', { batchId, reason });
-    ctx.metrics.put('BatchesClosed', 1, 'Count', { name: 'Reason', value: reason }, { batchId });
+    ctx.metrics.add('BatchesClosed', 1, { reason, batchId });
   }
   return closed;
 }

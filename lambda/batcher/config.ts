@@ -1,4 +1,5 @@
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/batcher-metrics';
 import type { ModelReference } from '../../lib/contracts/manifest';
 import { BatcherConfigError } from './errors';
 import type { BatchThresholds } from './batch-policy';
@@ -16,7 +17,6 @@ export const DEFAULT_THRESHOLDS: BatchThresholds = {
   maxWaitMs: 1_320_000,
 };
 export const DEFAULT_SHARD_SIZE = 40_000;
-export const DEFAULT_METRICS_NAMESPACE = 'GpuBatchInference';
 
 export interface BatcherConfig {
   readonly bufferTable: string;

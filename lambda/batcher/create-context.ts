@@ -6,9 +6,10 @@ import type { BatcherContext } from './batcher-context';
 import type { BatcherConfig } from './config';
 import { DynamoBufferStore } from './dynamo-buffer-store';
 import { DEFAULT_SUBMIT_RETRY, JobSubmitter, RetryPolicy } from './job-submitter';
-import { LineSink, Logger, stdoutSink } from './logger';
+import { BatcherLogger } from './batcher-logger';
+import { BatcherMetrics } from './batcher-metrics';
+import { LineSink, stdoutSink } from './line-sink';
 import { ManifestStore } from './manifest-store';
-import { Metrics } from './metrics';
 
 export interface BatcherClients {
   readonly dynamo: DynamoDBClient;
@@ -30,7 +31,14 @@ export interface InvocationOptions {
   readonly invocationId: string;
   readonly leaseUntil: () => number;
   readonly now?: () => number;
+  /** @default stdoutSink */
   readonly sink?: LineSink;
+  /**
+   * The function's logger, with this invocation's Lambda context added; the invocation id is
+   * appended to its keys (which the function resets after each invocation).
+   * @default a BatcherLogger of its own on the sink
+   */
+  readonly logger?: BatcherLogger;
   readonly submitRetry?: RetryPolicy;
 }
 
@@ -41,6 +49,8 @@ export function createBatcherContext(
 ): BatcherContext {
   const sink = options.sink ?? stdoutSink;
   const now = options.now ?? Date.now;
+  const log = options.logger ?? new BatcherLogger(sink);
+  log.appendKeys({ invocationId: options.invocationId });
   return {
     config,
     store: new DynamoBufferStore(clients.dynamo, config.bufferTable),
@@ -51,8 +61,8 @@ export function createBatcherContext(
       config.inferJobDefinition,
       options.submitRetry ?? DEFAULT_SUBMIT_RETRY,
     ),
-    log: new Logger(sink, { invocationId: options.invocationId }),
-    metrics: new Metrics(config.metricsNamespace, sink, now),
+    log,
+    metrics: new BatcherMetrics(config.metricsNamespace, sink, log),
     now,
     invocationId: options.invocationId,
     leaseUntil: options.leaseUntil,

@@ -19,7 +19,7 @@ export async function finishBatch(
   ctx: BatcherContext,
 ): Promise<FinishOutcome> {
   const { batchId } = header;
-  const log = ctx.log.with({ batchId });
+  const { log } = ctx;
   if (header.state === 'SUBMITTING' && (header.leaseUntil ?? 0) >= ctx.now()) return 'busy';
   const manifest = await freezeManifest(batchId, header, ctx);
   if (!manifest) throw new Error(`batch ${batchId}: no manifest could be frozen`);
@@ -37,7 +37,10 @@ export async function finishBatch(
         { manifestUrl, fileCount, shardCount: 0 },
         ctx.now(),
       );
-      log.info('batch empty: its items moved to other batches, no job', { manifestUrl });
+      log.info('batch empty: its items moved to other batches, no job', {
+        batchId,
+        manifestUrl,
+      });
       return 'empty';
     }
     const job = await ctx.jobs.submit({ batchId, manifestUrl, shardCount: manifest.shardCount });
@@ -49,8 +52,9 @@ export async function finishBatch(
       submittedAt,
     );
     const latency = submittedAt - (header.closedAt ?? header.createdAt);
-    ctx.metrics.put('SubmitLatency', latency, 'Milliseconds', undefined, { batchId });
+    ctx.metrics.add('SubmitLatency', latency, { batchId });
     log.info(job.found ? 'job found from an earlier attempt' : 'job submitted', {
+      batchId,
       jobId: job.jobId,
       jobName: job.jobName,
       manifestUrl,
@@ -60,11 +64,12 @@ export async function finishBatch(
     });
     return job.found ? 'found' : 'submitted';
   } catch (error) {
-    await ctx.store
-      .releaseSubmitLease(batchId, owner)
-      .catch((releaseError: unknown) =>
-        log.error('submit lease not released; it expires at its deadline', releaseError),
-      );
+    await ctx.store.releaseSubmitLease(batchId, owner).catch((releaseError: unknown) =>
+      log.error('submit lease not released; it expires at its deadline', {
+        batchId,
+        error: releaseError,
+      }),
+    );
     throw error;
   }
 }

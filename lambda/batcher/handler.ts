@@ -1,7 +1,8 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { BatcherConfig, loadConfig } from './config';
 import { BatcherClients, batcherClients, createBatcherContext } from './create-context';
-import { LineSink, stdoutSink } from './logger';
+import { BatcherLogger } from './batcher-logger';
+import { LineSink, stdoutSink } from './line-sink';
 import { routeEvent } from './route-event';
 import type { SweepResult } from './sweep';
 
@@ -29,18 +30,28 @@ export interface HandlerOptions {
 
 /** A handler with its own cold start: configuration and clients made once, on first use. */
 export function createHandler(options: HandlerOptions = {}): BatcherHandler {
+  const sink = options.sink ?? stdoutSink;
+  // One logger for the function's life, so Powertools' cold_start is true only in the first
+  // invocation (a child logger, made per invocation, would count its own first as cold).
+  const logger = new BatcherLogger(sink);
   let coldStart: { config: BatcherConfig; clients: BatcherClients } | undefined;
   return async (event, context) => {
     coldStart ??= {
       config: loadConfig(options.env ?? process.env),
       clients: batcherClients(),
     };
+    logger.addContext(context);
     const ctx = createBatcherContext(coldStart.config, coldStart.clients, {
       invocationId: context.awsRequestId,
       leaseUntil: () => Date.now() + context.getRemainingTimeInMillis() + LEASE_MARGIN_MS,
-      sink: options.sink ?? stdoutSink,
+      sink,
+      logger,
     });
-    return routeEvent(event, ctx);
+    try {
+      return await routeEvent(event, ctx);
+    } finally {
+      logger.resetKeys();
+    }
   };
 }
 

@@ -66,7 +66,7 @@ export async function processSqsEvent(
     }
   }
   for (const [reason, count] of rejected) {
-    metrics.put('ItemsRejected', count, 'Count', { name: 'Reason', value: reason });
+    metrics.add('ItemsRejected', count, { reason });
   }
 
   const source = sharedOpenBatch(ctx);
@@ -77,11 +77,12 @@ export async function processSqsEvent(
         ctx,
         source,
       );
-      metrics.put('ItemsBuffered', result.placed - result.duplicates);
-      if (result.duplicates > 0) metrics.put('ItemsDuplicate', result.duplicates);
+      metrics.add('ItemsBuffered', result.placed - result.duplicates);
+      if (result.duplicates > 0) metrics.add('ItemsDuplicate', result.duplicates);
     } catch (error) {
-      log.error('items not buffered; their messages are retried', error, {
+      log.error('items not buffered; their messages are retried', {
         messageIds: group.map((message) => message.messageId),
+        error,
       });
       failed.push(...group.map((message) => message.messageId));
     }
@@ -91,7 +92,7 @@ export async function processSqsEvent(
   try {
     await sweep(ctx);
   } catch (error) {
-    log.error('sweep after delivery failed; the schedule retries it', error);
+    log.error('sweep after delivery failed; the schedule retries it', { error });
   }
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

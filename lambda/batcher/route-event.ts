@@ -14,14 +14,21 @@ function isScheduledEvent(event: unknown): event is ScheduledEvent {
   return e?.source === 'aws.events' && e['detail-type'] === 'Scheduled Event';
 }
 
-/** The function has two triggers: SQS deliveries and the once-a-minute schedule. */
+/**
+ * The function has two triggers: SQS deliveries and the once-a-minute schedule. The
+ * invocation's metrics are published when it ends, whether it returns or throws.
+ */
 export async function routeEvent(
   event: unknown,
   ctx: BatcherContext,
 ): Promise<SQSBatchResponse | SweepResult> {
-  if (isSqsEvent(event)) return processSqsEvent(event, ctx);
-  if (isScheduledEvent(event)) return sweep(ctx);
-  throw new EventParseError(
-    'event: neither an SQS delivery (Records[].eventSource aws:sqs) nor an EventBridge Scheduled Event',
-  );
+  try {
+    if (isSqsEvent(event)) return await processSqsEvent(event, ctx);
+    if (isScheduledEvent(event)) return await sweep(ctx);
+    throw new EventParseError(
+      'event: neither an SQS delivery (Records[].eventSource aws:sqs) nor an EventBridge Scheduled Event',
+    );
+  } finally {
+    ctx.metrics.publishStoredMetrics();
+  }
 }

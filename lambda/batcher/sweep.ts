@@ -42,8 +42,9 @@ export async function sweep(ctx: BatcherContext): Promise<SweepResult> {
       if (outcome) finished.push({ batchId: header.batchId, outcome });
     } catch (error) {
       failed.push(header.batchId);
-      ctx.log.error('batch not submitted; the next trigger retries it', error, {
+      ctx.log.error('batch not submitted; the next trigger retries it', {
         batchId: header.batchId,
+        error,
       });
     }
   }

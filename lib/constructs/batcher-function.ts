@@ -13,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BATCHER_ENV, BUFFER_CLAIMS_BY_KEY_INDEX } from '../contracts/batcher-env';
+import { DEFAULT_METRICS_NAMESPACE } from '../contracts/batcher-metrics';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 
@@ -87,7 +88,7 @@ export class BatcherFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BatcherFunctionProps) {
     super(scope, id);
-    this.metricsNamespace = props.metricsNamespace ?? 'GpuBatchInference';
+    this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
 
     this.bufferTable = new dynamodb.Table(this, 'Buffer', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },

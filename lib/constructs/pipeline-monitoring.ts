@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BATCHER_METRIC_DIMENSIONS, BatcherMetricName } from '../contracts/batcher-metrics';
 
 export interface PipelineMonitoringProps {
   readonly ingestQueue: sqs.IQueue;
@@ -19,7 +20,10 @@ export interface PipelineMonitoringProps {
   readonly deadLetterQueues: readonly sqs.IQueue[];
   readonly batcher: lambda.IFunction;
   readonly jobQueue: batch.IJobQueue;
-  /** Namespace of the batcher's custom metrics, for the dashboard. */
+  /**
+   * Namespace of the batcher's custom metrics, for the dashboard; their names and dimensions
+   * are those of lib/contracts/batcher-metrics.ts.
+   */
   readonly metricsNamespace: string;
   /**
    * Alarm when the oldest upload has waited in the queue longer than this.
@@ -121,6 +125,15 @@ export class PipelineMonitoring extends Construct {
         'An inference or retrain job failed; the failed-jobs log group holds its state change event.',
     });
 
+    // The totals, under the dimensions the batcher publishes them with; any other dimension set
+    // would be another metric, with no data.
+    const batcherMetric = (metricName: BatcherMetricName, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { ...BATCHER_METRIC_DIMENSIONS },
+        statistic,
+      });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       widgets: [
@@ -145,21 +158,10 @@ export class PipelineMonitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Batches',
-            left: ['ItemsBuffered', 'BatchesClosed', 'ItemsRejected'].map(
-              (metricName) =>
-                new cloudwatch.Metric({
-                  namespace: props.metricsNamespace,
-                  metricName,
-                  statistic: 'Sum',
-                }),
+            left: (['ItemsBuffered', 'BatchesClosed', 'ItemsRejected'] as const).map((name) =>
+              batcherMetric(name, 'Sum'),
             ),
-            right: [
-              new cloudwatch.Metric({
-                namespace: props.metricsNamespace,
-                metricName: 'SubmitLatency',
-                statistic: 'p90',
-              }),
-            ],
+            right: [batcherMetric('SubmitLatency', 'p90')],
           }),
           new cloudwatch.GraphWidget({ title: 'Failed Batch jobs', left: [failedJobs] }),
         ],

@@ -1,4 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/batcher-metrics';
 import { actionsOf, roleStatements } from '../helpers/policy-statements';
 import { synthTemplate } from '../helpers/synth-stack';
 
@@ -81,6 +83,14 @@ describe('BatcherFunction', () => {
           INPUT_PREFIX: 'incoming/',
           MODEL_NAME: 'digits',
         }),
+      },
+    });
+  });
+
+  it("publishes its metrics in the contract's default namespace, the one its dashboard graphs", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [BATCHER_ENV.metricsNamespace]: DEFAULT_METRICS_NAMESPACE }),
       },
     });
   });

@@ -1,4 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BATCHER_METRIC_UNITS, BatcherMetricName } from '../../lib/contracts/batcher-metrics';
+import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
+import { BatcherMetrics } from '../../lambda/batcher/batcher-metrics';
+import { dashboardMetricIds, emfMetricIds } from '../helpers/cloudwatch-metric-ids';
 import { synthTemplate } from '../helpers/synth-stack';
 
 let template: Template;
@@ -62,5 +66,39 @@ describe('PipelineMonitoring', () => {
 
   it('publishes a dashboard', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'gbi-pipeline' });
+  });
+
+  it("graphs the batcher's metrics under the namespace and dimensions its function publishes them with", () => {
+    // given the namespace the stack gives the batcher, and the EMF the batcher writes in it for
+    // each of its metrics (a reason and a batch id where the code gives them)
+    const [batcher] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Environment: { Variables: { [BATCHER_ENV.metricsNamespace]: Match.anyValue() } },
+        },
+      }),
+    );
+    const namespace = batcher.Properties.Environment.Variables[BATCHER_ENV.metricsNamespace];
+    const lines: string[] = [];
+    const metrics = new BatcherMetrics(namespace, (line) => lines.push(line), undefined);
+    for (const name of Object.keys(BATCHER_METRIC_UNITS) as BatcherMetricName[]) {
+      metrics.add(name, 1, { reason: 'max-files', batchId: 'b1' });
+    }
+    metrics.publishStoredMetrics();
+
+    // when the dashboard's metrics in that namespace are read
+    const graphed = [...dashboardMetricIds(template)].filter((id) =>
+      id.startsWith(`${namespace} `),
+    );
+
+    // then it graphs four of them, every one a metric the batcher publishes
+    expect(graphed).toEqual([
+      `${namespace} ItemsBuffered service=batcher`,
+      `${namespace} BatchesClosed service=batcher`,
+      `${namespace} ItemsRejected service=batcher`,
+      `${namespace} SubmitLatency service=batcher`,
+    ]);
+    const published = emfMetricIds(lines);
+    expect(graphed.filter((id) => !published.has(id))).toEqual([]);
   });
 });
