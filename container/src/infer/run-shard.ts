@@ -9,7 +9,7 @@ import { ErrorBudgetExceededError } from './errors';
 import type { InferOptions } from './infer-options';
 import { contiguousParts, PartMeta, resumePoint } from './output/checkpoint-parts';
 import { CheckpointStore } from './output/checkpoint-store';
-import { putConcatenated } from './output/put-concatenated';
+import { uploadConcatenated } from './output/upload-concatenated';
 import type { ShardContext } from './output/record-builders';
 import { shardSummary, shardTotals, StageTimings } from './output/shard-summary';
 import { errorBudgetViolation } from './pipeline/error-budget';
@@ -122,7 +122,7 @@ export async function runShard(run: ShardRun): Promise<ShardSummary> {
   );
   const writeBegan = performance.now();
   const errorsKey = resultKeys.errors(manifest.batchId, options.shard);
-  await putConcatenated(
+  await uploadConcatenated(
     s3,
     { bucket: options.resultsBucket, key: errorsKey },
     concatenated(parts, (part) => store.readErrors(part)),
@@ -133,7 +133,7 @@ export async function runShard(run: ShardRun): Promise<ShardSummary> {
       `shard ${options.shard} of batch ${manifest.batchId}: ${violation}; reasons in s3://${options.resultsBucket}/${errorsKey}`,
     );
   }
-  await putConcatenated(
+  await uploadConcatenated(
     s3,
     { bucket: options.resultsBucket, key: resultKeys.results(manifest.batchId, options.shard) },
     concatenated(parts, (part) => store.readResults(part)),

@@ -1,7 +1,11 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { downloadObject } from '../../../container/src/infer/input/download-object';
-import { putConcatenated } from '../../../container/src/infer/output/put-concatenated';
+import { uploadConcatenated } from '../../../container/src/infer/output/upload-concatenated';
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs } from '../../helpers/worker-batch-fixture';
 import { getText, listKeys } from '../../helpers/worker-results';
@@ -22,20 +26,64 @@ describeOnEmulator(['s3'], 'worker S3 input and output', () => {
     const letters = 'abcdefghijklmnopqrst';
 
     // when they are written as one object
-    await putConcatenated(
+    await uploadConcatenated(
       s3,
       { bucket, key: 'results/big.jsonl' },
       chunks(20, 1024 * 1024, (i) => letters[i]),
       'application/x-ndjson',
     );
 
-    // then the object is their exact concatenation
+    // then the object is their exact concatenation, in parts, with the content type
     const text = await getText(s3, bucket, 'results/big.jsonl');
     expect(text.length).toBe(20 * 1024 * 1024);
     expect([...letters].every((letter, i) => text[i * 1024 * 1024] === letter)).toBe(true);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'results/big.jsonl' }));
+    expect(head.ContentType).toBe('application/x-ndjson');
+    expect(head.ETag).toMatch(/-3"$/);
   });
 
-  it('leaves no object behind when the chunk source fails midway', async () => {
+  it('writes an empty concatenation as an empty object, as a shard without errors has', async () => {
+    // given a source of no chunks
+    const bucket = await createBucket(s3);
+
+    // when it is written
+    await uploadConcatenated(
+      s3,
+      { bucket, key: 'errors/none.jsonl' },
+      chunks(0, 1, () => ''),
+      'application/x-ndjson',
+    );
+
+    // then an empty object exists, with the content type
+    expect(await getText(s3, bucket, 'errors/none.jsonl')).toBe('');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'errors/none.jsonl' }));
+    expect(head.ContentType).toBe('application/x-ndjson');
+  });
+
+  it('replaces the object a failed attempt wrote, as a retried shard does', async () => {
+    // given an object written by an earlier attempt
+    const bucket = await createBucket(s3);
+    const target = { bucket, key: 'results/retried.jsonl' };
+    await uploadConcatenated(
+      s3,
+      target,
+      chunks(1, 10, () => 'a'),
+      'application/x-ndjson',
+    );
+
+    // when the retry writes it again
+    await uploadConcatenated(
+      s3,
+      target,
+      chunks(2, 3, () => 'b'),
+      'application/x-ndjson',
+    );
+
+    // then the object holds the retry's output only
+    expect(await getText(s3, bucket, 'results/retried.jsonl')).toBe('bbbbbb');
+  });
+
+  it('leaves no object and no open multipart upload behind when the chunk source fails midway', async () => {
     // given a source that fails after 10 MiB, once a multipart upload has started
     const bucket = await createBucket(s3);
     async function* failing() {
@@ -44,11 +92,13 @@ describeOnEmulator(['s3'], 'worker S3 input and output', () => {
     }
 
     // when written
-    const write = putConcatenated(s3, { bucket, key: 'results/broken.jsonl' }, failing(), 'x');
+    const write = uploadConcatenated(s3, { bucket, key: 'results/broken.jsonl' }, failing(), 'x');
 
-    // then the error surfaces and no object is visible
+    // then the error surfaces, no object is visible and the upload was aborted
     await expect(write).rejects.toThrow('part 2 unreadable');
     expect(await listKeys(s3, bucket, 'results/')).toEqual([]);
+    const open = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(open.Uploads ?? []).toEqual([]);
   });
 
   it('fails the download of an object overwritten since the manifest, naming the etag', async () => {
