@@ -1,9 +1,10 @@
 /**
  * The worker's shard output writer (`npm run bench:upload`): MiB/s and peak memory of writing
  * one NDJSON object of each size, produced chunk by chunk as the worker reads its checkpoint
- * parts, to the benchmarks' S3 endpoint. Each upload runs in a process of its own (its peak
- * RSS is its own), writers alternating within each round so a shared machine's noise hits them
- * alike. Writes the "Shard output writer" section of docs/benchmarks.md.
+ * parts, to the benchmarks' S3 endpoint, with lib-storage's Upload at the worker's limits and
+ * with one part in flight. Each upload runs in a process of its own (its peak RSS is its own),
+ * settings alternating within each round so a shared machine's noise hits them alike. Writes
+ * the generated part of the "Shard output writer" section of docs/benchmarks.md.
  *   npm run bench:upload -- [--sizes 8,64,256] [--rounds 3] [--chunk-kib 256] [--docs-dir DIR]
  */
 import { spawn } from 'node:child_process';
@@ -12,32 +13,22 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../lib/contracts/aws-clients';
-import { UPLOAD_LIMITS } from '../container/src/infer/output/upload-concatenated';
+import { UPLOAD_LIMITS, UploadLimits } from '../container/src/infer/output/upload-concatenated';
 import { replaceSection } from './bench/benchmarks-doc';
 import { parseArgs } from './bench/cli-args';
 import { formatMarkdown } from './bench/format-markdown';
 import { markdownTable, sig } from './bench/markdown-table';
 import { median } from './bench/median-rows';
-import type { UploadProbeRequest, UploadProbeResult, UploadWriter } from './bench/upload-probe';
+import type { UploadProbeRequest, UploadProbeResult } from './bench/upload-probe';
 import { emulatorEnvironment, startEmulator, MOTO_VERSION } from './local/moto-server';
 
 const log = (line: string) => process.stderr.write(`[bench:upload] ${line}\n`);
 const numbers = (text: string) => text.split(',').map(Number);
 
-const WRITERS: readonly { readonly name: string; readonly writer: UploadWriter }[] = [
-  {
-    name: 'put-concatenated (hand-written, 8 MiB parts, one at a time)',
-    writer: { kind: 'put-concatenated' },
-  },
-  {
-    name: 'lib-storage Upload, 8 MiB parts, queueSize 1',
-    writer: { kind: 'upload', partBytes: UPLOAD_LIMITS.partBytes, queueSize: 1 },
-  },
-  {
-    name: `lib-storage Upload, 8 MiB parts, queueSize ${UPLOAD_LIMITS.queueSize}`,
-    writer: { kind: 'upload', ...UPLOAD_LIMITS },
-  },
-];
+/** The worker's limits, and one part in flight for the memory floor. */
+const SETTINGS: readonly UploadLimits[] = [{ ...UPLOAD_LIMITS, queueSize: 1 }, UPLOAD_LIMITS];
+const settingName = (limits: UploadLimits) =>
+  `${limits.partBytes / 1024 ** 2} MiB parts, queueSize ${limits.queueSize}`;
 
 function probe(env: NodeJS.ProcessEnv): Promise<UploadProbeResult> {
   return new Promise((resolve, reject) => {
@@ -63,7 +54,7 @@ function probe(env: NodeJS.ProcessEnv): Promise<UploadProbeResult> {
 
 interface Run {
   readonly mib: number;
-  readonly writer: string;
+  readonly setting: string;
   readonly result: UploadProbeResult;
 }
 
@@ -71,8 +62,8 @@ function uploadSection(runs: readonly Run[], command: string, date: string, mach
   const rows: (string | number)[][] = [];
   const sizes = [...new Set(runs.map((r) => r.mib))];
   for (const mib of sizes) {
-    for (const { name } of WRITERS) {
-      const mine = runs.filter((r) => r.mib === mib && r.writer === name).map((r) => r.result);
+    for (const name of SETTINGS.map(settingName)) {
+      const mine = runs.filter((r) => r.mib === mib && r.setting === name).map((r) => r.result);
       rows.push([
         `${mib} MiB`,
         name,
@@ -87,7 +78,13 @@ function uploadSection(runs: readonly Run[], command: string, date: string, mach
     'One NDJSON object per run, produced in chunks the size of a checkpoint part, each upload in a process of its own; MiB/s is the median over the rounds, the memory columns the largest: peak RSS above the RSS before the upload, and peak V8 heap plus external (Buffer) memory, sampled every 5 ms.',
     '',
     markdownTable(
-      ['Object', 'Writer', 'MiB/s', 'Peak RSS growth (MiB)', 'Peak heap + external (MiB)'],
+      [
+        'Object',
+        'lib-storage Upload',
+        'MiB/s',
+        'Peak RSS growth (MiB)',
+        'Peak heap + external (MiB)',
+      ],
       rows,
     ),
   ].join('\n');
@@ -112,10 +109,11 @@ async function main(): Promise<void> {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (let round = 1; round <= rounds; round++) {
       for (const mib of sizes) {
-        for (const { name, writer } of WRITERS) {
+        for (const limits of SETTINGS) {
+          const name = settingName(limits);
           loads.push(loadavg()[0]);
           const key = `results/bench-${round}-${mib}.jsonl`;
-          const request: UploadProbeRequest = { writer, mib, chunkKiB, bucket, key };
+          const request: UploadProbeRequest = { limits, mib, chunkKiB, bucket, key };
           const result = await probe({
             ...process.env,
             BENCH_UPLOAD_REQUEST: JSON.stringify(request),
@@ -125,7 +123,7 @@ async function main(): Promise<void> {
           log(
             `round ${round} ${mib} MiB ${name}: ${sig(mib / result.seconds)} MiB/s, peak RSS +${sig(result.peakRssMiB - result.baselineRssMiB)} MiB`,
           );
-          runs.push({ mib, writer: name, result });
+          runs.push({ mib, setting: name, result });
         }
       }
     }

@@ -1,20 +1,18 @@
 /**
  * One upload of `npm run bench:upload`, in a process of its own so its peak memory is its own:
  * writes `mib` MiB of NDJSON, produced chunk by chunk as the worker reads checkpoint parts, to
- * one object with the named writer, and prints one JSON line: seconds, peak RSS, peak heap and
+ * one object with the given part size and queue size, and prints one JSON line: seconds, peak RSS, peak heap and
  * external (Buffer) memory, and the RSS before the upload started.
  * Reads BENCH_UPLOAD_REQUEST (an UploadProbeRequest as JSON) and the emulator environment.
  */
 import { s3Client } from '../../lib/contracts/aws-clients';
-import { putConcatenated } from '../../container/src/infer/output/put-concatenated';
-import { uploadConcatenated } from '../../container/src/infer/output/upload-concatenated';
-
-export type UploadWriter =
-  | { readonly kind: 'put-concatenated' }
-  | { readonly kind: 'upload'; readonly partBytes: number; readonly queueSize: number };
+import {
+  uploadConcatenated,
+  UploadLimits,
+} from '../../container/src/infer/output/upload-concatenated';
 
 export interface UploadProbeRequest {
-  readonly writer: UploadWriter;
+  readonly limits: UploadLimits;
   readonly mib: number;
   /** Size of each chunk the source yields, like one checkpoint part's text. */
   readonly chunkKiB: number;
@@ -58,12 +56,7 @@ async function main(): Promise<void> {
   };
   const sampler = setInterval(sample, 5);
   const began = performance.now();
-  const { writer } = request;
-  if (writer.kind === 'put-concatenated') {
-    await putConcatenated(s3, target, chunks, 'application/x-ndjson');
-  } else {
-    await uploadConcatenated(s3, target, chunks, 'application/x-ndjson', writer);
-  }
+  await uploadConcatenated(s3, target, chunks, 'application/x-ndjson', request.limits);
   const seconds = (performance.now() - began) / 1000;
   clearInterval(sampler);
   sample();
