@@ -23,6 +23,14 @@ export type InputSpec =
       /** pixel' = pixel * scale + offset (pixel in 0..255), e.g. scale 1/255, offset 0. */
       readonly scale: number;
       readonly offset: number;
+      /**
+       * Per-channel normalisation after scale and offset, in the model's channel order:
+       * value = (pixel' - mean[c]) / std[c]. One entry per channel; absent = 0 and 1.
+       */
+      readonly mean?: readonly number[];
+      readonly std?: readonly number[];
+      /** Order of the colour channels in the model's input (3 channels only); absent = 'RGB'. */
+      readonly channelOrder?: 'RGB' | 'BGR';
     }
   | {
       readonly kind: 'features';
@@ -55,6 +63,10 @@ export interface ModelMetadata {
     readonly countsByLabel: Readonly<Record<string, number>>;
   };
   readonly parentVersion?: string;
+  /** Labels per result when the job sets no --top-k (WORKER_TOP_K); absent = the worker's 3. */
+  readonly defaultTopK?: number;
+  /** Where `gbi models import` read the model files (local path or s3:// URL); absent if trained. */
+  readonly importedFrom?: string;
   /**
    * SHA-256 (64 lowercase hex digits) of every model file, by path relative to the version
    * directory: model.json and each weight file it names. Absent only in versions registered
@@ -96,6 +108,22 @@ export interface PromotionEvent {
 
 const isPositiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
 
+/** mean or std: absent, or one finite number per channel that `valid` accepts. */
+function channelValuesProblems(
+  spec: Record<string, unknown>,
+  field: 'mean' | 'std',
+  valid: (value: number) => boolean,
+): string[] {
+  const values = spec[field];
+  if (values === undefined) return [];
+  const ok =
+    Array.isArray(values) &&
+    values.length === spec.channels &&
+    values.every((v) => Number.isFinite(v) && valid(v as number));
+  const what = field === 'std' ? 'positive numbers' : 'numbers';
+  return ok ? [] : [`input.${field}: expected ${String(spec.channels)} ${what}, one per channel`];
+}
+
 function inputProblems(input: unknown): string[] {
   const spec = input as Record<string, unknown> | undefined;
   if (spec?.kind === 'image') {
@@ -107,6 +135,12 @@ function inputProblems(input: unknown): string[] {
       ...(['scale', 'offset'] as const)
         .filter((field) => typeof spec[field] !== 'number')
         .map((field) => `input.${field}: expected a number`),
+      ...channelValuesProblems(spec, 'mean', () => true),
+      ...channelValuesProblems(spec, 'std', (v) => v > 0),
+      ...(spec.channelOrder === undefined ||
+      (spec.channels === 3 && (spec.channelOrder === 'RGB' || spec.channelOrder === 'BGR'))
+        ? []
+        : ["input.channelOrder: expected 'RGB' or 'BGR' (3 channels only)"]),
     ];
   }
   if (spec?.kind === 'features') {
@@ -148,6 +182,12 @@ export function metadataProblems(value: unknown): string[] {
     m.labels.every((l) => typeof l === 'string')
       ? []
       : ['labels: expected a non-empty array of strings']),
+    ...(m.defaultTopK === undefined || isPositiveInteger(m.defaultTopK)
+      ? []
+      : ['defaultTopK: expected a positive integer']),
+    ...(m.importedFrom === undefined || (typeof m.importedFrom === 'string' && m.importedFrom)
+      ? []
+      : ['importedFrom: expected a non-empty string']),
     ...digestProblems(m.sha256),
   ];
 }

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
+import type { ModelMetadata } from '../../../lib/contracts/registry';
 import { ModelResolutionError } from '../infer/errors';
 import { recordedDigests } from './file-digests';
 import { s3ModelReader } from './s3-io-handler';
@@ -12,7 +13,8 @@ export interface Scorer {
   dispose(): void;
 }
 
-interface Predictor {
+/** A loaded model of either format, as far as scoring needs it. */
+export interface Predictor {
   predict(
     input: tf.Tensor,
     config: tf.ModelPredictConfig,
@@ -20,13 +22,19 @@ interface Predictor {
   dispose(): unknown;
 }
 
+/** Loads a model of the metadata's format through `handler`. */
+export async function loadModel(
+  format: ModelMetadata['format'],
+  handler: tf.io.IOHandler,
+): Promise<tf.GraphModel | tf.LayersModel> {
+  return format === 'graph' ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler);
+}
+
 async function loadPredictor(model: ResolvedModel, s3: S3Client): Promise<Predictor> {
   try {
     // Every file is checked against the metadata's SHA-256 before tfjs parses it.
     const handler = s3ModelReader(model.url, s3, recordedDigests(model.metadata, model.url));
-    return model.metadata.format === 'graph'
-      ? await tf.loadGraphModel(handler)
-      : await tf.loadLayersModel(handler);
+    return await loadModel(model.metadata.format, handler);
   } catch (error) {
     throw new ModelResolutionError(
       `cannot load ${model.metadata.format} model ${model.metadata.name}@${model.metadata.version} from ${model.url}: ${(error as Error).message}`,
@@ -71,9 +79,17 @@ function predictor(model: Predictor, shape: readonly number[]) {
  * returns one score per label.
  */
 export async function loadScorer(model: ResolvedModel, s3: S3Client): Promise<Scorer> {
-  const loaded = await loadPredictor(model, s3);
-  const shape = inputShape(model.metadata);
-  const labels = model.metadata.labels.length;
+  return checkedScorer(await loadPredictor(model, s3), model.metadata);
+}
+
+/**
+ * A Scorer over a loaded model once one warm-up record of the metadata's input shape returned
+ * one score per label; disposes of the model and throws a ModelResolutionError otherwise.
+ * `gbi models import` checks a model with it before registering it, as the worker will.
+ */
+export async function checkedScorer(loaded: Predictor, metadata: ModelMetadata): Promise<Scorer> {
+  const shape = inputShape(metadata);
+  const labels = metadata.labels.length;
   const run = predictor(loaded, shape);
   let warmUp: Float32Array;
   try {
@@ -81,13 +97,13 @@ export async function loadScorer(model: ResolvedModel, s3: S3Client): Promise<Sc
   } catch (error) {
     loaded.dispose();
     throw new ModelResolutionError(
-      `model ${model.metadata.name}@${model.metadata.version} does not accept input ${shape.join('x')} from its metadata: ${(error as Error).message}`,
+      `model ${metadata.name}@${metadata.version} fails a warm-up call with input ${shape.join('x')} from its metadata (wrong shape, or an op the backend lacks): ${(error as Error).message}`,
     );
   }
   if (warmUp.length !== labels) {
     loaded.dispose();
     throw new ModelResolutionError(
-      `model ${model.metadata.name}@${model.metadata.version} returns ${warmUp.length} scores, its metadata has ${labels} labels`,
+      `model ${metadata.name}@${metadata.version} returns ${warmUp.length} scores, its metadata has ${labels} labels`,
     );
   }
   return {

@@ -14,7 +14,7 @@ import {
 } from '../../../lib/contracts/registry';
 import { formatS3Url, joinKey } from '../../../lib/contracts/s3-location';
 import { ModelFileExistsError } from '../model/errors';
-import { FileDigests, recordedDigests } from '../model/file-digests';
+import { FileDigests, recordedDigests, sha256Hex } from '../model/file-digests';
 import { s3ModelReader, s3ModelWriter } from '../model/s3-io-handler';
 import {
   ChampionMovedError,
@@ -29,6 +29,7 @@ import { readJson, readJsonObject, writeJson } from './s3-json';
 import { isValidVersionId } from './version-id';
 
 const METADATA_FILE = 'metadata.json';
+const MODEL_JSON = 'model.json';
 const MAX_HISTORY_ATTEMPTS = 100;
 /** Extra, additive file in a version directory: one JSON line per training-data object. */
 export const TRAINING_DATA_FILE = 'training-data.jsonl';
@@ -131,6 +132,53 @@ export class ModelRegistry {
     metadata: ModelMetadata,
     trainingObjects: readonly object[] = [],
   ): Promise<ModelMetadata> {
+    return this.createVersion(metadata, async (root) => {
+      const writer = s3ModelWriter(this.versionUrl(metadata.version), this.s3);
+      await model.save(writer);
+      await this.createFile(
+        joinKey(root, TRAINING_DATA_FILE),
+        trainingObjects.map((o) => JSON.stringify(o)).join('\n') + '\n',
+        'application/x-ndjson',
+      );
+      return writer.digests;
+    });
+  }
+
+  /**
+   * Stores a new immutable version from model files as they were supplied (gbi models import):
+   * `files` maps each path in the version directory to its bytes, model.json included. Weight
+   * files first, model.json next, metadata.json with the SHA-256 of every file last, each by
+   * conditional create, as registerVersion does. The caller has validated the files.
+   */
+  async registerFiles(
+    files: ReadonlyMap<string, Uint8Array>,
+    metadata: ModelMetadata,
+  ): Promise<ModelMetadata> {
+    if (!files.has(MODEL_JSON)) throw new Error(`registerFiles: no ${MODEL_JSON} among the files`);
+    return this.createVersion(metadata, async (root) => {
+      const digests: Record<string, string> = {};
+      const ordered = [...files.keys()].filter((path) => path !== MODEL_JSON).concat(MODEL_JSON);
+      for (const path of ordered) {
+        const bytes = files.get(path)!;
+        await this.createFile(
+          joinKey(root, path),
+          bytes,
+          path === MODEL_JSON ? 'application/json' : 'application/octet-stream',
+        );
+        digests[path] = sha256Hex(bytes);
+      }
+      return digests;
+    });
+  }
+
+  /**
+   * Checks the metadata names a new version of this model, has `writeFiles` write its files
+   * under the version root and return their digests, then writes metadata.json with them.
+   */
+  private async createVersion(
+    metadata: ModelMetadata,
+    writeFiles: (root: string) => Promise<FileDigests>,
+  ): Promise<ModelMetadata> {
     if (metadata.name !== this.name) {
       throw new Error(`metadata.name '${metadata.name}' is not registry model '${this.name}'`);
     }
@@ -141,18 +189,9 @@ export class ModelRegistry {
       throw new VersionExistsError(this.name, metadata.version);
     }
     const root = modelKeys.version(this.name, metadata.version);
-    const writer = s3ModelWriter(this.versionUrl(metadata.version), this.s3);
+    let digests: FileDigests;
     try {
-      await model.save(writer);
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: joinKey(root, TRAINING_DATA_FILE),
-          Body: trainingObjects.map((o) => JSON.stringify(o)).join('\n') + '\n',
-          ContentType: 'application/x-ndjson',
-          IfNoneMatch: '*',
-        }),
-      );
+      digests = await writeFiles(root);
     } catch (error) {
       // Another writer got to this version's files first (a half-written version included).
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;
@@ -161,12 +200,25 @@ export class ModelRegistry {
       }
       throw error;
     }
-    const recorded: ModelMetadata = { ...metadata, sha256: { ...writer.digests } };
+    const recorded: ModelMetadata = { ...metadata, sha256: { ...digests } };
     const created = await writeJson(this.s3, this.bucket, joinKey(root, METADATA_FILE), recorded, {
       ifAbsent: true,
     });
     if (!created) throw new VersionExistsError(this.name, metadata.version);
     return recorded;
+  }
+
+  /** Creates one file of a version; never replaces one (If-None-Match: *). */
+  private async createFile(key: string, body: string | Uint8Array, contentType: string) {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        IfNoneMatch: '*',
+      }),
+    );
   }
 
   /** Every promote, reject and rollback event, oldest first. */

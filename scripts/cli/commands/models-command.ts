@@ -7,10 +7,13 @@ import {
 } from '../../../container/src/registry/errors';
 import { Command, parseCommandArgs } from '../command';
 import { MissingResourceError, UsageError } from '../errors';
+import { runModelsImport } from './models-import';
 
 const HELP = `usage: gbi models <list | promote <version> | rollback [<version>]> [--model NAME] [--reason TEXT]
+       gbi models import <model-dir | s3://prefix/> [options]   (gbi models import --help)
 
 The model registry in the stack's model bucket.
+  import <dir>         register a TensorFlow.js model from elsewhere (Keras, say) as a new version
   list                 every version with its validation metrics; * marks the champion;
                        then the promotion history
   promote <version>    make that version the champion (inference jobs pick it up at start)
@@ -43,9 +46,10 @@ async function registryCall<T>(work: () => Promise<T>): Promise<T> {
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'list model versions, promote one, roll back',
+  summary: 'list model versions, import one, promote one, roll back',
   help: HELP,
   async run(args, context) {
+    if (args[0] === 'import') return runModelsImport(args.slice(1), context);
     const parsed = parseCommandArgs(
       'models',
       args,
@@ -58,10 +62,12 @@ export const modelsCommand: Command = {
     }
     const [action, version] = parsed.positionals;
     if (!action)
-      throw new UsageError('models: expected list, promote <version> or rollback [<version>]');
+      throw new UsageError(
+        'models: expected list, import <dir>, promote <version> or rollback [<version>]',
+      );
     if (!['list', 'promote', 'rollback'].includes(action)) {
       throw new UsageError(
-        `models: unknown action '${action}' (expected list, promote or rollback)`,
+        `models: unknown action '${action}' (expected list, import, promote or rollback)`,
       );
     }
     if (action === 'list' && version !== undefined) {

@@ -74,4 +74,63 @@ describe('preprocessImage', () => {
     expect(out[0]).toBeCloseTo(0, 5);
     expect(out[27]).toBeCloseTo(1, 5);
   });
+
+  it('subtracts the mean and divides by the std of each channel after scale and offset', () => {
+    // given one pixel (51, 102, 153)
+    const image = rgbaOf(1, 1, () => [51, 102, 153, 255]);
+    // when preprocessed with scale 1/255 and per-channel mean and std
+    const out = preprocessImage(image, {
+      kind: 'image',
+      width: 1,
+      height: 1,
+      channels: 3,
+      scale: 1 / 255,
+      offset: 0,
+      mean: [0.1, 0.2, 0.3],
+      std: [0.5, 0.25, 0.2],
+    });
+    // then each channel is (pixel / 255 - mean) / std
+    expect(Array.from(out)).toEqual([
+      expect.closeTo((0.2 - 0.1) / 0.5, 6),
+      expect.closeTo((0.4 - 0.2) / 0.25, 6),
+      expect.closeTo((0.6 - 0.3) / 0.2, 6),
+    ]);
+  });
+
+  it('puts the channels in BGR order when the model takes BGR, mean and std in that order', () => {
+    // given one pixel (10, 20, 30)
+    const image = rgbaOf(1, 1, () => [10, 20, 30, 255]);
+    // when preprocessed for a BGR model whose first channel (blue) has mean 30
+    const out = preprocessImage(image, {
+      kind: 'image',
+      width: 1,
+      height: 1,
+      channels: 3,
+      scale: 1,
+      offset: 0,
+      channelOrder: 'BGR',
+      mean: [30, 0, 0],
+      std: [1, 1, 2],
+    });
+    // then blue comes first (minus its mean), green, then red over its std
+    expect(Array.from(out)).toEqual([0, 20, 5]);
+  });
+
+  it('normalises the luminance of a one-channel model with its single mean and std', () => {
+    // given a white pixel
+    const image = rgbaOf(1, 1, () => [255, 255, 255, 255]);
+    // when preprocessed to one channel with mean 0.5 and std 0.25
+    const out = preprocessImage(image, {
+      kind: 'image',
+      width: 1,
+      height: 1,
+      channels: 1,
+      scale: 1 / 255,
+      offset: 0,
+      mean: [0.5],
+      std: [0.25],
+    });
+    // then it is (1 - 0.5) / 0.25
+    expect(out[0]).toBeCloseTo(2, 5);
+  });
 });

@@ -39,10 +39,26 @@ function identityTaps(size: number): Taps {
 }
 
 /**
+ * Per output channel c, value = pixel * gain[c] + bias[c]: pixel * scale + offset, then
+ * (x - mean[c]) / std[c] folded into one multiply-add; source[c] is the RGB channel it reads.
+ */
+function channelTransform(spec: ImageSpec) {
+  const source = spec.channels === 1 ? [0] : spec.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const mean = (c: number) => spec.mean?.[c] ?? 0;
+  const std = (c: number) => spec.std?.[c] ?? 1;
+  return {
+    source,
+    gain: source.map((_, c) => spec.scale / std(c)),
+    bias: source.map((_, c) => (spec.offset - mean(c)) / std(c)),
+  };
+}
+
+/**
  * The model input for one image, exactly as its metadata says: resized to width x height,
- * converted to 1 (luminance) or 3 (RGB) channels, alpha ignored, then pixel * scale + offset.
- * Returned flat in HWC order, ready to be stacked into a batch. This runs once per record on
- * the decode threads, so the loops use precomputed tables and no per-pixel closures.
+ * converted to 1 (luminance) or 3 (RGB, or BGR when channelOrder says so) channels, alpha
+ * ignored, then pixel * scale + offset, then (x - mean) / std per channel. Returned flat in HWC
+ * order, ready to be stacked into a batch. This runs once per record on the decode threads, so
+ * the loops use precomputed tables and no per-pixel closures.
  */
 export function preprocessImage(image: RgbaImage, spec: ImageSpec): Float32Array {
   const { data, width } = image;
@@ -52,7 +68,7 @@ export function preprocessImage(image: RgbaImage, spec: ImageSpec): Float32Array
     image.height === spec.height
       ? identityTaps(spec.height)
       : bilinearTaps(image.height, spec.height);
-  const { scale, offset } = spec;
+  const { source, gain, bias } = channelTransform(spec);
   const out = new Float32Array(spec.width * spec.height * spec.channels);
   const pixel = [0, 0, 0];
   let i = 0;
@@ -71,11 +87,11 @@ export function preprocessImage(image: RgbaImage, spec: ImageSpec): Float32Array
         pixel[c] = upper * (1 - fy) + lower * fy;
       }
       if (spec.channels === 1) {
-        out[i++] = (0.299 * pixel[0] + 0.587 * pixel[1] + 0.114 * pixel[2]) * scale + offset;
+        out[i++] = (0.299 * pixel[0] + 0.587 * pixel[1] + 0.114 * pixel[2]) * gain[0] + bias[0];
       } else {
-        out[i++] = pixel[0] * scale + offset;
-        out[i++] = pixel[1] * scale + offset;
-        out[i++] = pixel[2] * scale + offset;
+        out[i++] = pixel[source[0]] * gain[0] + bias[0];
+        out[i++] = pixel[source[1]] * gain[1] + bias[1];
+        out[i++] = pixel[source[2]] * gain[2] + bias[2];
       }
     }
   }
