@@ -20,6 +20,8 @@ export interface InferOptions {
   /** Longest decode of one object on a decode thread; past it the object fails. */
   readonly decodeTimeoutSeconds: number;
   readonly topK: number;
+  /** True when --top-k or WORKER_TOP_K set topK; otherwise the model's defaultTopK wins over it. */
+  readonly topKFromJob?: boolean;
   /** Largest failed fraction of a shard's records that still lets the shard succeed. */
   readonly maxErrorFraction: number;
   /** Largest object read whole into memory; archives are streamed and bounded below. */
@@ -49,7 +51,7 @@ interface Knob {
 
 type NumericOption = Exclude<
   keyof InferOptions,
-  'manifestUrl' | 'shard' | 'resultsBucket' | 'modelBucket'
+  'manifestUrl' | 'shard' | 'resultsBucket' | 'modelBucket' | 'topKFromJob'
 >;
 
 /** Tunables: a flag for people, an environment variable for job definitions, and a default. */
@@ -240,5 +242,6 @@ export function parseInferOptions(argv: readonly string[], env: NodeJS.ProcessEn
     resultsBucket: env[WORKER_ENV.resultsBucket] || manifestBucket!,
     modelBucket,
     ...numeric,
+    topKFromJob: flags.has(KNOBS.topK.flag) || env[KNOBS.topK.env] !== undefined,
   };
 }

@@ -27,6 +27,7 @@ export type ShardOptions = Pick<
   | 'decodeThreads'
   | 'decodeTimeoutSeconds'
   | 'topK'
+  | 'topKFromJob'
   | 'maxErrorFraction'
   | 'maxObjectBytes'
   | 'maxImagePixels'

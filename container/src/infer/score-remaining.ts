@@ -56,6 +56,7 @@ export async function scoreRemaining(
   let pending: Pending[] = [];
   let decodedThrough = start;
   const labels = model.metadata.labels;
+  const k = options.topKFromJob ? options.topK : (model.metadata.defaultTopK ?? options.topK);
 
   const fail = (
     { itemIndex, item }: Omit<Pending, 'sample'>,
@@ -77,7 +78,7 @@ export async function scoreRemaining(
     stages.inferenceMs += elapsedSince(began);
     for (const { sample: entry, scores } of outcome.scored) {
       try {
-        const predictions = topK(scores, labels, options.topK);
+        const predictions = topK(scores, labels, k);
         counters.ok++;
         const { offset, member } = entry.sample;
         buffer.addResult(

@@ -75,11 +75,13 @@ export function specFromJson(value: unknown, where: string): ImportSpec {
   return value as ImportSpec;
 }
 
-function numbersFlag(flag: string, raw: string, separator: RegExp): number[] {
-  const values = raw.split(separator).map((part) => Number(part.trim()));
+/** A list flag: --shape takes 24x24x3 or 24,24,3, --mean and --std 0.5,0.5,0.5. */
+function numbersFlag(flag: string, raw: string): number[] {
+  const separators = flag === 'shape' ? "'x' or ','" : "','";
+  const values = raw.split(flag === 'shape' ? /[x,]/ : /,/).map((part) => Number(part.trim()));
   if (raw.trim() === '' || values.some((v) => !Number.isFinite(v))) {
     throw new ModelImportError(
-      `--${flag}: expected numbers separated by ${separator === SHAPE_SEPARATOR ? "'x' or ','" : "','"}, got '${raw}'`,
+      `--${flag}: expected numbers separated by ${separators}, got '${raw}'`,
     );
   }
   return values;
@@ -93,9 +95,6 @@ function numberFlag(flag: string, raw: string): number {
   return value;
 }
 
-const SHAPE_SEPARATOR = /[x,]/;
-const LIST_SEPARATOR = /,/;
-
 /** The command-line flags of an ImportSpec, as strings from parseArgs. */
 export type SpecFlags = Partial<
   Record<
@@ -108,11 +107,11 @@ export type SpecFlags = Partial<
 export function specFromFlags(flags: SpecFlags): ImportSpec {
   const spec: Record<string, unknown> = {};
   if (flags.input !== undefined) spec.input = flags.input;
-  if (flags.shape !== undefined) spec.shape = numbersFlag('shape', flags.shape, SHAPE_SEPARATOR);
+  if (flags.shape !== undefined) spec.shape = numbersFlag('shape', flags.shape);
   if (flags.scale !== undefined) spec.scale = numberFlag('scale', flags.scale);
   if (flags.offset !== undefined) spec.offset = numberFlag('offset', flags.offset);
-  if (flags.mean !== undefined) spec.mean = numbersFlag('mean', flags.mean, LIST_SEPARATOR);
-  if (flags.std !== undefined) spec.std = numbersFlag('std', flags.std, LIST_SEPARATOR);
+  if (flags.mean !== undefined) spec.mean = numbersFlag('mean', flags.mean);
+  if (flags.std !== undefined) spec.std = numbersFlag('std', flags.std);
   if (flags['channel-order'] !== undefined) spec.channelOrder = flags['channel-order'];
   if (flags.labels !== undefined) spec.labels = flags.labels.split(',').map((l) => l.trim());
   if (flags['top-k'] !== undefined) spec.topK = numberFlag('top-k', flags['top-k']);

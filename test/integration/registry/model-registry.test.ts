@@ -60,6 +60,40 @@ describeOnEmulator(['s3'], 'model registry on the emulator', () => {
     );
   });
 
+  it('stores supplied model files as they are, with their digests, and loads them back', async () => {
+    // given the files of a tiny model as a converter would supply them
+    const registry = await registryWith([]);
+    const model = tinyModel(5);
+    const files = new Map<string, Uint8Array>();
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const modelJson = {
+          format: 'layers-model',
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: artifacts.weightSpecs }],
+        };
+        files.set('group1-shard1of1.bin', new Uint8Array(artifacts.weightData as ArrayBuffer));
+        files.set('model.json', new TextEncoder().encode(JSON.stringify(modelJson)));
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      }),
+    );
+
+    // when they are registered as v1
+    const recorded = await registry.registerFiles(files, tinyMetadata('tiny', 'v1'));
+
+    // then the metadata records a digest per file, and the verified load predicts as the original
+    expect(Object.keys(recorded.sha256!).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    const loaded = await registry.loadLayersModel('v1');
+    const input = tf.tensor2d([[0.3, -1.2]]);
+    expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(
+      Array.from((model.predict(input) as tf.Tensor).dataSync()),
+    );
+    // and a second registration of v1 is refused as immutable
+    await expect(registry.registerFiles(files, tinyMetadata('tiny', 'v1'))).rejects.toThrow(
+      VersionExistsError,
+    );
+  });
+
   it('restores any earlier version as champion and records it as a rollback', async () => {
     // given v1, v2 and v3 promoted in turn
     const registry = await registryWith(['v1', 'v2', 'v3']);

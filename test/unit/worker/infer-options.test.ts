@@ -46,6 +46,19 @@ describe('parseInferOptions', () => {
     expect([options.batchSize, options.topK, options.maxErrorFraction]).toEqual([256, 5, 0.25]);
   });
 
+  it("says whether the job set top-k, so that otherwise the model's default top-k applies", () => {
+    // given a job without top-k, one with --top-k and one with WORKER_TOP_K
+    const unset = parseInferOptions(manifest, env);
+    const fromFlag = parseInferOptions([...manifest, '--top-k', '3'], env);
+    const fromEnv = parseInferOptions(manifest, { ...env, WORKER_TOP_K: '4' });
+    // when / then only the last two count as set by the job
+    expect([unset.topKFromJob, fromFlag.topKFromJob, fromEnv.topKFromJob]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
   it('defaults the results bucket to the manifest bucket', () => {
     // given no RESULTS_BUCKET
     // when / then

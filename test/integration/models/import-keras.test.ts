@@ -1,0 +1,167 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { s3Client } from '../../../lib/contracts/aws-clients';
+import { runInferCommand } from '../../../container/src/infer/infer-command';
+import type { CliContext } from '../../../scripts/cli/command';
+import { modelsCommand } from '../../../scripts/cli/commands/models-command';
+import type { PipelineStack } from '../../../scripts/cli/stack-outputs';
+import { backendsUnderTest, onBackend } from '../../helpers/backends';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { createBucket } from '../../helpers/emulator-resources';
+import { ensureKerasConverter, KerasPeerOutput, runKerasPeer } from '../../helpers/keras-peer';
+import { encodePngFile } from '../../helpers/png-encoder';
+import { uploadInputs, writeManifest } from '../../helpers/worker-batch-fixture';
+import { readShardOutputs } from '../../helpers/worker-results';
+
+// The first run creates the peer venv (TensorFlow from the package index): minutes.
+jest.setTimeout(900_000);
+
+const s3 = s3Client();
+
+/** Largest difference allowed between a pipeline score and Keras's score for the same image. */
+const TOLERANCE = 1e-5;
+const LABELS = ['cat', 'dog', 'fox', 'owl'];
+const PREPROCESSING = {
+  height: 24,
+  width: 24,
+  scale: 1 / 255,
+  offset: 0,
+  mean: [0.406, 0.456, 0.485],
+  std: [0.225, 0.224, 0.229],
+  channelOrder: 'BGR',
+};
+/** Width x height of each test image: smaller, larger, the model's own size, other aspect ratios. */
+const SIZES = [
+  [24, 24],
+  [40, 31],
+  [17, 50],
+  [64, 48],
+  [100, 12],
+  [9, 9],
+] as const;
+
+/** A seeded RGB (or, for one image, RGBA) PNG: colour gradients plus noise, so resizing matters. */
+function photo(index: number, width: number, height: number): Buffer {
+  let seed = 1 + index * 7919;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed >> 16) % 64;
+  };
+  const rgba = index === SIZES.length - 1;
+  const samples: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      samples.push(
+        Math.min(255, Math.round((x / width) * 190) + noise()),
+        Math.min(255, Math.round((y / height) * 190) + noise()),
+        Math.min(255, ((x + y + index * 13) % 32) * 6 + noise()),
+      );
+      if (rgba) samples.push(255);
+    }
+  }
+  return encodePngFile(
+    { width, height, bitDepth: 8, colorType: rgba ? 6 : 2, interlace: 0 },
+    samples,
+  );
+}
+
+describeOnEmulator(['s3'], 'a Keras model imported with gbi models import', () => {
+  const workdir = mkdtempSync(join(tmpdir(), 'keras-import-'));
+  const images = SIZES.map(([width, height], i) => ({
+    name: `photo-${i}-${width}x${height}.png`,
+    body: photo(i, width, height),
+  }));
+  let keras: KerasPeerOutput;
+  let models: string;
+  const importOutput: string[] = [];
+
+  beforeAll(async () => {
+    // given a small RGB classifier built in Keras, converted by tensorflowjs, and Keras's own
+    // scores for the test images preprocessed as the metadata below says
+    ensureKerasConverter((line) => process.stderr.write(`[keras-peer] ${line}\n`));
+    for (const image of images) writeFileSync(join(workdir, image.name), image.body);
+    writeFileSync(
+      join(workdir, 'request.json'),
+      JSON.stringify({ ...PREPROCESSING, labels: LABELS, images: images.map((i) => i.name) }),
+    );
+    keras = runKerasPeer(workdir);
+
+    // when gbi models import registers the converted directory and promotes it
+    models = await createBucket(s3);
+    const context: CliContext = {
+      io: { out: (line) => importOutput.push(line), err: (line) => importOutput.push(line) },
+      stackName: 'keras-import',
+      stack: async () => ({ modelBucket: models, modelName: 'keras-rgb' }) as PipelineStack,
+    };
+    const code = await modelsCommand.run(
+      [
+        'import',
+        join(workdir, 'model'),
+        '--input=image',
+        `--shape=${PREPROCESSING.height}x${PREPROCESSING.width}x3`,
+        `--scale=${PREPROCESSING.scale}`,
+        `--mean=${PREPROCESSING.mean.join(',')}`,
+        `--std=${PREPROCESSING.std.join(',')}`,
+        `--channel-order=${PREPROCESSING.channelOrder}`,
+        `--labels=${LABELS.join(',')}`,
+        // Every label's score in each result, to compare them all.
+        `--top-k=${LABELS.length}`,
+        '--promote',
+      ],
+      context,
+    );
+    expect({ code, output: importOutput }).toMatchObject({ code: 0 });
+  });
+
+  it('was converted by the pinned converter and imported as a layers model', () => {
+    expect(keras).toMatchObject({ tensorflowVersion: '2.21.0', tensorflowjsVersion: '4.22.0' });
+    expect(importOutput.join('\n')).toMatch(
+      /imported keras-rgb@\S+ from .*: layers model, image input 24x24x3, 4 labels, SHA-256 of 2 files recorded/,
+    );
+    expect(importOutput.join('\n')).toContain('promote: keras-rgb champion is now');
+  });
+
+  it.each(backendsUnderTest())(
+    'scores RGB images of mixed sizes through the worker on %s as Keras does, within 1e-5',
+    async (backend) => {
+      // given the images uploaded and a manifest naming the champion
+      const inputs = await createBucket(s3);
+      const results = await createBucket(s3);
+      const items = await uploadInputs(
+        s3,
+        inputs,
+        images.map((image) => ({ key: `photos/${image.name}`, body: image.body })),
+      );
+      const batchId = `keras-${backend}`;
+      const manifestUrl = await writeManifest(s3, results, batchId, { name: 'keras-rgb' }, items);
+
+      // when the worker scores the shard (no --top-k: the model's default applies)
+      const lines: string[] = [];
+      const code = await runInferCommand(
+        ['--manifest', manifestUrl, '--batch-size', '4'],
+        (line) => lines.push(line),
+        onBackend({ ...process.env, MODEL_BUCKET: models, RESULTS_BUCKET: results }, backend),
+      );
+
+      // then every image has all four scores, each within the tolerance of Keras's
+      expect({ code, lines }).toMatchObject({ code: 0 });
+      const { results: records } = await readShardOutputs(s3, results, batchId, 0);
+      expect(records.map((r) => r.source.key).sort()).toEqual(
+        images.map((image) => `photos/${image.name}`).sort(),
+      );
+      let maxDiff = 0;
+      for (const record of records) {
+        const index = images.findIndex((image) => `photos/${image.name}` === record.source.key);
+        expect(record.predictions.map((p) => p.label).sort()).toEqual([...LABELS].sort());
+        for (const { label, score } of record.predictions) {
+          maxDiff = Math.max(maxDiff, Math.abs(score - keras.scores[index][LABELS.indexOf(label)]));
+        }
+      }
+      process.stderr.write(
+        `[keras-import] ${backend}: max |pipeline - keras| = ${maxDiff.toExponential(2)} over ${records.length} images x ${LABELS.length} labels (tolerance ${TOLERANCE})\n`,
+      );
+      expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
+});
