@@ -1,5 +1,4 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
-import { selectBackend } from '../../../container/src/backend/select-backend';
 import { ModelRegistry } from '../../../container/src/registry/model-registry';
 import { inputShape } from '../../../container/src/model/validate-metadata';
 import { CliContext, parseCommandArgs } from '../command';
@@ -105,6 +104,9 @@ export async function runModelsImport(args: string[], context: CliContext): Prom
     stack.modelBucket,
     (values.model as string | undefined) ?? stack.modelName,
   );
+  // Loaded here, not at the top: importing the backends registers wasm as tfjs's preferred
+  // backend, which every other command (and code sharing their process) would then have to await.
+  const { selectBackend } = await import('../../../container/src/backend/select-backend');
   await selectBackend('infer', (line) => io.out(line));
   const { metadata, promotion } = await importModel({
     source: modelSource(location, s3),
