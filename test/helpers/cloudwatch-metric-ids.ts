@@ -59,18 +59,13 @@ function dashboardBody(template: Template): { widgets: { properties: { metrics?:
 
 /**
  * Every metric the template's dashboard graphs, read from its widgets' rows
- * `[namespace, name, dimension, value, ..., options]`, where "." repeats the value at the same
- * place in the row above.
+ * `[namespace, name, dimension, value, ..., options]`.
  */
 export function dashboardMetricIds(template: Template): Set<MetricId> {
   const ids = new Set<MetricId>();
   for (const widget of dashboardBody(template).widgets) {
-    let previous: unknown[] = [];
     for (const row of (widget.properties.metrics ?? []) as unknown[][]) {
-      const values = row.filter((part) => typeof part === 'string');
-      const resolved = values.map((part, i) => (part === '.' ? previous[i] : part));
-      previous = resolved;
-      const [namespace, name, ...dims] = resolved as string[];
+      const [namespace, name, ...dims] = row.filter((part) => typeof part === 'string');
       const dimensions: Record<string, string> = {};
       for (let i = 0; i + 1 < dims.length; i += 2) dimensions[dims[i]] = dims[i + 1];
       ids.add(metricId(namespace, name, dimensions));
