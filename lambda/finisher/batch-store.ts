@@ -5,17 +5,15 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { BatchSummary } from '../../lib/contracts/batch-summary';
-import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
+import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import type { ShardSummary } from '../../lib/contracts/records';
-import { formatS3Url, joinKey } from '../../lib/contracts/s3-location';
+import { formatS3Url } from '../../lib/contracts/s3-location';
 import { ManifestMissingError, SummaryWriteError } from './errors';
 import { parseShardSummary } from './parse-shard-summary';
 
 /** Shard summaries read at once; enough to read thousands in seconds, few enough for 512 MB. */
 const READ_CONCURRENCY = 16;
-
-const SHARD_SUMMARY_NAME = /^shard-(\d{5})\.json$/;
 
 function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -67,27 +65,25 @@ export class BatchStore {
    * costs one GET per summary that exists, not one per shard.
    */
   async shardSummaries(manifest: BatchManifest): Promise<Map<number, ShardSummary>> {
-    const prefix = joinKey(RESULTS_PREFIXES.summaries, manifest.batchId) + '/';
+    const expected = new Map(
+      Array.from({ length: manifest.shardCount }, (_, shard) => [
+        resultKeys.summary(manifest.batchId, shard),
+        shard,
+      ]),
+    );
     const shards: number[] = [];
     let token: string | undefined;
     do {
       const page = await this.s3.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
-          Prefix: `${prefix}shard-`,
+          Prefix: resultKeys.shardSummaryPrefix(manifest.batchId),
           ContinuationToken: token,
         }),
       );
       for (const object of page.Contents ?? []) {
-        const match = SHARD_SUMMARY_NAME.exec(object.Key!.slice(prefix.length));
-        const shard = match ? Number(match[1]) : -1;
-        if (
-          shard >= 0 &&
-          shard < manifest.shardCount &&
-          object.Key === resultKeys.summary(manifest.batchId, shard)
-        ) {
-          shards.push(shard);
-        }
+        const shard = expected.get(object.Key!);
+        if (shard !== undefined) shards.push(shard);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

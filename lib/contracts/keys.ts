@@ -32,8 +32,10 @@ export const resultKeys = {
     joinKey(RESULTS_PREFIXES.errors, batchId, `${shardName(shard)}.jsonl`),
   summary: (batchId: string, shard: number) =>
     joinKey(RESULTS_PREFIXES.summaries, batchId, `${shardName(shard)}.json`),
-  /** Beside the shard summaries; list those by the `shard-` prefix to leave it out. */
+  /** Beside the shard summaries; list those by shardSummaryPrefix to leave it out. */
   batchSummary: (batchId: string) => joinKey(RESULTS_PREFIXES.summaries, batchId, 'batch.json'),
+  /** The prefix of a batch's shard summaries, which leaves its batch.json out. */
+  shardSummaryPrefix: (batchId: string) => joinKey(RESULTS_PREFIXES.summaries, batchId, 'shard-'),
   checkpointPrefix: (batchId: string, shard: number) =>
     joinKey(RESULTS_PREFIXES.checkpoints, batchId, shardName(shard)) + '/',
 };
@@ -45,3 +47,8 @@ export const modelKeys = {
   champion: (modelName: string) => joinKey(MODEL_PREFIXES.models, modelName, 'champion.json'),
   historyPrefix: (modelName: string) => joinKey(MODEL_PREFIXES.models, modelName, 'history') + '/',
 };
+
+/** Whether a key under summaries/ is a shard summary (not a batch's batch.json). */
+export function isShardSummaryKey(key: string): boolean {
+  return /^summaries\/[^/]+\/shard-\d{5}\.json$/.test(key);
+}

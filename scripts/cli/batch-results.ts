@@ -57,14 +57,21 @@ export async function readBatchResults(
 ): Promise<BatchResults> {
   const manifest = await readManifest(s3, resultsBucket, batchId);
   const read = async <T>(prefix: string, parse: (text: string) => T[]): Promise<T[]> => {
-    const keys = await listKeys(s3, resultsBucket, joinKey(prefix, batchId) + '/');
+    const keys = await listKeys(s3, resultsBucket, prefix);
     const parts = await Promise.all(keys.map((key) => readText(s3, resultsBucket, key)));
     return parts.flatMap(parse);
   };
   const [results, errors, summaries] = await Promise.all([
-    include.results ? read<ResultRecord>(RESULTS_PREFIXES.results, jsonLines) : [],
-    include.errors ? read<ErrorRecord>(RESULTS_PREFIXES.errors, jsonLines) : [],
-    read<ShardSummary>(RESULTS_PREFIXES.summaries, (text) => [JSON.parse(text) as ShardSummary]),
+    include.results
+      ? read<ResultRecord>(joinKey(RESULTS_PREFIXES.results, batchId) + '/', jsonLines)
+      : [],
+    include.errors
+      ? read<ErrorRecord>(joinKey(RESULTS_PREFIXES.errors, batchId) + '/', jsonLines)
+      : [],
+    // The shard summaries only: the finisher's batch.json lies beside them.
+    read<ShardSummary>(resultKeys.shardSummaryPrefix(batchId), (text) => [
+      JSON.parse(text) as ShardSummary,
+    ]),
   ]);
   return { manifest, results, errors, summaries };
 }

@@ -1,10 +1,20 @@
+import {
+  completionEventId,
+  type BatchSummary as BatchJson,
+} from '../../lib/contracts/batch-summary';
+import { resultKeys } from '../../lib/contracts/keys';
 import type { ErrorRecord, ResultRecord } from '../../lib/contracts/records';
 import type { BatchSummary } from '../cli/summarize-batch';
+import type { CompletionEvent } from '../shared/completion-subscription';
 import type { LocalJobStatus } from '../local/executor/executor-state';
 import { LabelAccuracy, labelAccuracy } from './digit-labels';
 import type { UploadedInputs } from './upload-inputs';
 
 export interface DemoBatch {
+  /** The completion event the demo's own subscription received for the batch. */
+  readonly completion?: CompletionEvent;
+  /** summaries/<batch-id>/batch.json, as the finisher wrote it. */
+  readonly batchSummary?: BatchJson;
   readonly summary: BatchSummary;
   readonly jobStatus: LocalJobStatus;
   readonly jobReason?: string;
@@ -67,6 +77,22 @@ export function buildDemoReport(facts: DemoFacts): DemoReport {
         `batch ${batch.summary.batchId}: array job ${batch.jobStatus} (${batch.jobReason ?? 'no reason'})`,
       );
     }
+    const { batchId } = batch.summary;
+    if (!batch.batchSummary) {
+      problems.push(`batch ${batchId}: the finisher wrote no ${resultKeys.batchSummary(batchId)}`);
+    } else if (batch.batchSummary.status !== 'SUCCEEDED') {
+      problems.push(`batch ${batchId}: batch summary says ${batch.batchSummary.status}`);
+    }
+    if (!batch.completion) {
+      problems.push(`batch ${batchId}: no completion event reached the demo's subscription`);
+    } else if (
+      batch.batchSummary &&
+      batch.completion.detail.eventId !== completionEventId(batch.batchSummary)
+    ) {
+      problems.push(
+        `batch ${batchId}: completion event ${batch.completion.detail.eventId} does not match the summary's status ${batch.batchSummary.status}`,
+      );
+    }
     if (batch.summary.unaccounted > 0) {
       problems.push(
         `batch ${batch.summary.batchId}: ${batch.summary.unaccounted} files have neither a result nor an error record`,
@@ -120,6 +146,34 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The completion event the demo received and the batch summary, as a reader checks them. */
+function completionLines(batch: DemoBatch): string[] {
+  const event = batch.completion;
+  const summary = batch.batchSummary;
+  const lines = [
+    event
+      ? `completion     ${event['detail-type']} from ${event.source}, eventId ${event.detail.eventId}, resources ${event.resources.join(', ') || '(none)'}`
+      : `completion     none received for batch ${batch.summary.batchId}`,
+  ];
+  if (event)
+    lines.push(
+      `  detail       ${JSON.stringify({ ...event.detail, shards: undefined, resultKeys: undefined, errorKeys: undefined })}`,
+    );
+  if (!summary) return [...lines, 'batch summary  (none)'];
+  const c = summary.counts;
+  const errors = Object.entries(summary.errorsByCode).map(([code, n]) => `${code} ${n}`);
+  return [
+    ...lines,
+    `batch summary  s3://${summary.resultsBucket}/${resultKeys.batchSummary(summary.batchId)}`,
+    `  status       ${summary.status}: ${c.files} files in ${c.shards} shards (${c.shardsSucceeded} finished, ${c.shardsFailed} failed); ${c.ok} scored, ${c.failed} failed, ${c.skipped} skipped${errors.length > 0 ? ` (${errors.join(', ')})` : ''}`,
+    `  model        ${summary.model.name}${summary.model.version ? `@${summary.model.version}` : ''}; job ${summary.job.name} ${summary.job.status}, ran ${seconds(summary.durationMs)} (${summary.startedAt} to ${summary.endedAt})`,
+    ...summary.shards.map(
+      (shard) =>
+        `  shard ${String(shard.shard).padEnd(6)} ${shard.status}${shard.counts ? `: ${shard.counts.ok} ok, ${shard.counts.failed} failed` : `: ${shard.reason}`} -> ${shard.resultKey}`,
+    ),
+  ];
+}
+
 /** The summary printed at the end of `npm run demo`. */
 export function formatDemoReport(report: DemoReport): string {
   const { facts } = report;
@@ -143,6 +197,7 @@ export function formatDemoReport(report: DemoReport): string {
     ...(report.errors.length === 0
       ? ['  none']
       : report.errors.map((e) => `  ${e.code.padEnd(18)} ${e.key}: ${e.reason}`)),
+    ...facts.batches.flatMap(completionLines),
     'timings',
     ...facts.timings.map(([phase, ms]) => `  ${phase.padEnd(24)} ${seconds(ms)}`),
     `results        ${facts.resultsLocation}`,

@@ -3,9 +3,12 @@ import { BatchClient } from '@aws-sdk/client-batch';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { STACK_NAME } from '../../lib/app/create-app';
 import { s3Client, sqsClient } from '../../lib/contracts/aws-clients';
-import { RESULTS_PREFIXES } from '../../lib/contracts/keys';
+import type { BatchSummary } from '../../lib/contracts/batch-summary';
+import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
 import { readBatchResults } from '../cli/batch-results';
 import { readStackOutputs } from '../cli/stack-outputs';
+import { readText } from '../shared/s3-reads';
+import { subscribeToCompletions } from '../shared/completion-subscription';
 import { summarizeBatch } from '../cli/summarize-batch';
 import { deployToEmulator } from '../local/deploy-to-emulator';
 import { startLocalRuntime } from '../local/local-runtime';
@@ -68,6 +71,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       progress.line(`deploy: ${change.logicalId} ${change.outcome}`);
     }
     const stack = await readStackOutputs(deployment.stackName);
+    // A consumer's subscription, as docs/finisher.md describes it: made before any batch can end.
+    const completions = await subscribeToCompletions({
+      name: `${deployment.stackName}-demo-completions`,
+      eventBusName: stack.completionEventBus,
+    });
     phase('synthesize and deploy');
 
     const runtime = await startLocalRuntime({
@@ -127,10 +135,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       });
       phase('batch, then infer');
 
+      const received = await completions.collect(
+        (events) =>
+          closed.every(({ manifest }) => events.some((e) => e.detail.batchId === manifest.batchId)),
+        deadline,
+      );
+      phase('completion event');
+
       const batches: DemoBatch[] = [];
       for (const { manifest, job } of closed) {
         const results = await readBatchResults(s3, stack.resultsBucket, manifest.batchId);
+        const completion = received.find((e) => e.detail.batchId === manifest.batchId);
+        const batchJson = await readText(
+          s3,
+          stack.resultsBucket,
+          resultKeys.batchSummary(manifest.batchId),
+        ).then(
+          (text) => JSON.parse(text) as BatchSummary,
+          () => undefined,
+        );
         batches.push({
+          completion,
+          batchSummary: batchJson,
           summary: summarizeBatch(results),
           jobStatus: job.status,
           jobReason: job.reason,
@@ -164,6 +190,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       });
     } finally {
       await runtime.stop();
+      await completions.close();
     }
   } finally {
     await emulator.stop();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoReport } from '../../../scripts/demo/demo-report';
 import { runDemo } from '../../../scripts/demo/run-demo';
+import { contractViolations } from '../../helpers/contract-schemas';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 
@@ -48,6 +49,34 @@ describeOnEmulator(STACK_SERVICES, 'the demo at a smaller size', () => {
     expect(report.batches).toBe(1);
     expect(report.shards).toBe(3);
     expect(report.facts.batches[0].jobStatus).toBe('SUCCEEDED');
+  });
+
+  test('the finisher wrote the batch summary once and the demo received its completion event', () => {
+    // Given the one batch of the run
+    const [batch] = report.facts.batches;
+    const summary = batch.batchSummary!;
+    const event = batch.completion!;
+    // Then batch.json and the event's detail conform to their contracts
+    expect(contractViolations('batch-summary', summary)).toEqual([]);
+    expect(contractViolations('completion-event', event.detail)).toEqual([]);
+    // and they agree with each other and with what the shards wrote
+    expect(event).toMatchObject({
+      source: 'gbi.batch-inference',
+      'detail-type': 'Batch Completed',
+    });
+    expect(event.detail.eventId).toBe(`${summary.batchId}:SUCCEEDED`);
+    expect(event.detail.counts).toEqual(summary.counts);
+    expect(summary.counts).toEqual({
+      files: 65,
+      shards: 3,
+      shardsSucceeded: 3,
+      shardsFailed: 0,
+      ok: 60,
+      failed: 5,
+      skipped: 0,
+    });
+    expect(summary.model).toEqual({ name: 'digits', version: report.facts.training.version });
+    expect(Object.values(summary.errorsByCode).reduce((a, b) => a + b, 0)).toBe(5);
   });
 
   test('each corrupt file is in the error stream with its code and a reason', () => {

@@ -1,6 +1,16 @@
 import type { ErrorRecord, ResultRecord } from '../../../lib/contracts/records';
 import type { BatchSummary } from '../../../scripts/cli/summarize-batch';
 import { buildDemoReport, DemoFacts, formatDemoReport } from '../../../scripts/demo/demo-report';
+import { buildBatchSummary } from '../../../lambda/finisher/build-summary';
+import { completionEntry } from '../../../lambda/finisher/completion-event';
+import { parseJobStateChange } from '../../../lambda/finisher/job-state-change';
+import type { CompletionEvent } from '../../../scripts/shared/completion-subscription';
+import {
+  jobEndEvent,
+  manifestOf,
+  RESULTS_BUCKET,
+  shardSummaryOf,
+} from '../../helpers/finisher-fixtures';
 
 const source = (key: string) => ({ bucket: 'in', key, etag: 'e', offset: 0 });
 
@@ -44,6 +54,28 @@ const SUMMARY: BatchSummary = {
   unaccounted: 0,
 };
 
+/** batch.json of b1 as the finisher writes it, and the event it sends. */
+const BATCH_JSON = buildBatchSummary({
+  job: parseJobStateChange(jobEndEvent('b1', { array: undefined })),
+  manifest: manifestOf('b1', 3, 3),
+  resultsBucket: RESULTS_BUCKET,
+  shardSummaries: new Map([
+    [0, shardSummaryOf('b1', 0, { ok: 2, failed: 1 }, { EMPTY_OBJECT: 1 })],
+  ]),
+});
+const entry = completionEntry(BATCH_JSON, ['arn:aws:batch:us-east-1:123456789012:job/j1']);
+const COMPLETION: CompletionEvent = {
+  version: '0',
+  id: 'e1',
+  'detail-type': entry.detailType,
+  source: entry.source,
+  account: '123456789012',
+  time: '2026-12-02T10:03:31Z',
+  region: 'us-east-1',
+  resources: [...entry.resources],
+  detail: entry.detail,
+};
+
 function facts(overrides: Partial<DemoFacts> = {}): DemoFacts {
   return {
     uploads: {
@@ -53,6 +85,8 @@ function facts(overrides: Partial<DemoFacts> = {}): DemoFacts {
     training: { status: 'SUCCEEDED', trainingImages: 10, version: 'v1', validationAccuracy: 0.9 },
     batches: [
       {
+        completion: COMPLETION,
+        batchSummary: BATCH_JSON,
         summary: SUMMARY,
         jobStatus: 'SUCCEEDED',
         results: [okResult('in/digits/1/1.png', '1'), okResult('in/digits/2/1.png', '2')],
@@ -110,4 +144,37 @@ test('accuracy under the minimum, a failed job and dead letters each fail the ru
   // Then each is a problem and the summary says FAILED
   expect(report.problems).toHaveLength(3);
   expect(formatDemoReport(report)).toContain('RESULT: FAILED');
+});
+
+test('a batch without a completion event or batch summary is a problem naming the batch', () => {
+  // Given the finisher sent nothing and wrote nothing for b1
+  const [batch] = facts().batches;
+  const report = buildDemoReport(
+    facts({ batches: [{ ...batch, completion: undefined, batchSummary: undefined }] }),
+  );
+  // Then both are reported
+  expect(report.problems).toEqual([
+    'batch b1: the finisher wrote no summaries/b1/batch.json',
+    "batch b1: no completion event reached the demo's subscription",
+  ]);
+});
+
+test('a completion event whose id does not match the summary is a problem', () => {
+  const [batch] = facts().batches;
+  const stale = { ...COMPLETION, detail: { ...COMPLETION.detail, eventId: 'b1:PARTIAL' } };
+  expect(buildDemoReport(facts({ batches: [{ ...batch, completion: stale }] })).problems).toEqual([
+    "batch b1: completion event b1:PARTIAL does not match the summary's status SUCCEEDED",
+  ]);
+});
+
+test('the printed summary shows the completion event received and the batch summary', () => {
+  const printed = formatDemoReport(buildDemoReport(facts()));
+  expect(printed).toContain(
+    'completion     Batch Completed from gbi.batch-inference, eventId b1:SUCCEEDED, resources arn:aws:batch:us-east-1:123456789012:job/j1',
+  );
+  expect(printed).toContain(`batch summary  s3://${RESULTS_BUCKET}/summaries/b1/batch.json`);
+  expect(printed).toContain(
+    'status       SUCCEEDED: 3 files in 1 shards (1 finished, 0 failed); 2 scored, 1 failed, 0 skipped (EMPTY_OBJECT 1)',
+  );
+  expect(printed).toMatch(/shard 0 +SUCCEEDED: 2 ok, 1 failed -> results\/b1\/shard-00000\.jsonl/);
 });
