@@ -32,24 +32,47 @@ export const downloadFailed = (item: ManifestItem, error: unknown): Failure => {
 };
 
 /**
+ * How long each attempt at a GET waits for S3's first byte before it is given up and sent
+ * again, after AWS's S3 performance guidelines for small requests: median latencies are tens of
+ * milliseconds, so retry a GET that has not answered after 2 s, and once more after 4 s more.
+ * The attempt after the last of these waits as long as the SDK lets it. An aborted request
+ * closes its connection, so the retry goes out on a new one, as the guidelines also advise.
+ */
+export const FIRST_BYTE_TIMEOUTS_MS: readonly number[] = [2000, 4000];
+
+/**
  * The body of the exact object version the manifest names (versionId, else If-Match on its
  * etag, so an object overwritten since the batch closed fails instead of being scored as the
- * wrong input), as a stream. Never throws: failures are values.
+ * wrong input), as a stream. A request that stalls before its first byte is re-issued after
+ * each of `firstByteTimeoutsMs` in turn. Never throws: failures are values.
  */
-export async function openObject(s3: S3Client, item: ManifestItem): Promise<OpenedObject> {
-  try {
-    const response = await s3.send(
-      new GetObjectCommand({
-        Bucket: item.bucket,
-        Key: item.key,
-        ...(item.versionId !== undefined
-          ? { VersionId: item.versionId }
-          : { IfMatch: `"${item.etag.replace(/"/g, '')}"` }),
-      }),
-    );
-    return { body: response.Body as Readable };
-  } catch (error) {
-    return { failure: downloadFailed(item, error) };
+export async function openObject(
+  s3: S3Client,
+  item: ManifestItem,
+  firstByteTimeoutsMs: readonly number[] = FIRST_BYTE_TIMEOUTS_MS,
+): Promise<OpenedObject> {
+  const input = {
+    Bucket: item.bucket,
+    Key: item.key,
+    ...(item.versionId !== undefined
+      ? { VersionId: item.versionId }
+      : { IfMatch: `"${item.etag.replace(/"/g, '')}"` }),
+  };
+  for (let attempt = 0; ; attempt++) {
+    const timeoutMs = firstByteTimeoutsMs[attempt];
+    const stalled = new AbortController();
+    const timer =
+      timeoutMs === undefined ? undefined : setTimeout(() => stalled.abort(), timeoutMs);
+    try {
+      const response = await s3.send(new GetObjectCommand(input), {
+        abortSignal: stalled.signal,
+      });
+      return { body: response.Body as Readable };
+    } catch (error) {
+      if (!stalled.signal.aborted) return { failure: downloadFailed(item, error) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
