@@ -11,7 +11,6 @@
  * Python peer (the test suite runs it); `full` uploads 1,000 and 10,000 files.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { s3Client } from '../lib/contracts/aws-clients';
 import { benchPlan, BenchPlan } from './bench/bench-size';
@@ -46,6 +45,7 @@ import { accountedExactlyOnce } from './bench/e2e-accounting';
 import { EndToEndResult, runEndToEnd } from './bench/e2e-bench';
 import { endToEndSection } from './bench/e2e-report';
 import { formatMarkdown } from './bench/format-markdown';
+import { machine } from './bench/machine';
 import { renderLineChart, LineChart } from './bench/svg-line-chart';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { writeCostDocs } from './cost-model';
@@ -64,11 +64,6 @@ export interface BenchReport {
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-function machine(): string {
-  const cores = cpus();
-  return `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB (shared with other work while measured: load average ${loadavg()[0].toFixed(1)} when the docs were written)`;
-}
-
 function writeChart(docsDir: string, file: string, chart: LineChart): void {
   const path = join(docsDir, file);
   mkdirSync(dirname(path), { recursive: true });
@@ -83,7 +78,7 @@ function costSection(
 ): string {
   const scenario = costScenario(inputs.workload, inputs.thresholds, inputs.assumptions);
   return [
-    `Command: \`${command}\` on ${date}. The cost model ([cost.md](cost.md), printed by \`npx tsx scripts/cost-model.ts\`) at the default configuration; prices with their sources and dates, every assumption, the optimiser's frontier and the threshold sweeps are in cost.md. The scoring rate there is the measured worker rate of docs/measured-rates.json (emulator-bound, see cost.md), the cold start follows from the GPU image's size and its SASS.`,
+    `Command: \`${command}\` on ${date}. The cost model ([cost.md](cost.md), printed by \`npx tsx scripts/cost-model.ts\`) at the default configuration; prices with their sources and dates, every assumption, the optimiser's frontier and the threshold sweeps are in cost.md. The scoring rate there is the measured worker rate of docs/measured-rates.json (the S3 latency benchmark's, see cost.md for what was measured where), the cold start follows from the GPU image's size and its SASS.`,
     '',
     scenarioSummary(inputs.workload, inputs.thresholds, scenario),
     '',

@@ -176,12 +176,15 @@ ${pricesTable()}
 The scoring rate comes from **measurements** (the rows below, from docs/measured-rates.json,
 which benchmarks update with \`upsertMeasuredRates\` in
 [scripts/bench/measured-rates.ts](../scripts/bench/measured-rates.ts)). No GPU is available
-where these were measured: they are the worker's end-to-end rates on the wasm backend against
-the moto emulator on a shared 2-core machine, where the emulator's 130-180 GETs/s bound them
-(benchmarks.md, Worker). For the default digit model (0.58 MFLOP per image, see the physical
-limit section of [benchmarks.md](benchmarks.md)) a GPU's compute is not the bottleneck;
-fetching each input is, so a rate measured against real S3 latency replaces these rows when
-it lands. The rest are stated assumptions.
+where these were measured. The image rows (PNG digits one per object, and packed per tar) come
+from \`npm run bench:latency\` (benchmarks.md, S3 latency): the worker on the native tfjs-node
+CPU backend of a shared 2-core machine, reading from an in-memory S3 server (gofakes3) behind
+the project's latency proxy, which puts back S3's small-GET latency after AWS's performance
+guidelines. There the worker's own work per object (SDK request handling, decode, result
+records) on two shared cores bounds the rate, not the model (compute only is far faster) and
+not the server; a GPU instance has more cores for that work, so these rates are a floor for
+it. The JSONL row is the wasm backend against the moto emulator (benchmarks.md, Worker). The
+rest are stated assumptions.
 
 ${assumptionsTable(inputs.assumptions)}
 

@@ -31,6 +31,8 @@ export interface LatencyProxy {
   /** http://127.0.0.1:PORT: use it as the S3 endpoint. */
   readonly endpoint: string;
   stats(): LatencyProxyStats;
+  /** Starts a new peak: `peakInFlight` counts from now (and from the requests open now). */
+  resetPeakInFlight(): void;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stats: () => ({ ...counts }),
+    resetPeakInFlight: () => {
+      counts.peakInFlight = inFlight;
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -1,5 +1,5 @@
 import { LatencyProfile } from './latency-profile';
-import { LatencyProxy, startLatencyProxy } from './latency-proxy';
+import { LatencyProxyProcess, startLatencyProxyProcess } from './latency-proxy-process';
 import { RunningS3Server, startS3Server } from './s3-server';
 
 export interface LatencyEndpoint {
@@ -8,13 +8,13 @@ export interface LatencyEndpoint {
   /** The server itself, without injected latency (uploads, raw rates). */
   readonly direct: string;
   readonly server: RunningS3Server;
-  readonly proxy: LatencyProxy;
+  readonly proxy: LatencyProxyProcess;
   stop(): Promise<void>;
 }
 
 /**
  * An S3 endpoint that is not the bottleneck, with S3's latency put back: the in-memory gofakes3
- * server behind the project's latency proxy, both on loopback ports.
+ * server behind the project's latency proxy, each in a process of its own, on loopback ports.
  */
 export async function startLatencyEndpoint(
   profile: LatencyProfile,
@@ -23,7 +23,7 @@ export async function startLatencyEndpoint(
 ): Promise<LatencyEndpoint> {
   const server = await startS3Server(log);
   try {
-    const proxy = await startLatencyProxy({ upstream: server.endpoint, profile, seed });
+    const proxy = await startLatencyProxyProcess({ upstream: server.endpoint, profile, seed });
     return {
       endpoint: proxy.endpoint,
       direct: server.endpoint,
