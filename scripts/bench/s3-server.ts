@@ -88,3 +88,8 @@ export function serverGetRate(url: string, seconds: number, concurrency: number)
   const [requests, elapsed] = out.trim().split(/\s+/).map(Number);
   return requests / elapsed;
 }
+
+// `npx tsx scripts/bench/s3-server.ts`: builds the server ahead of the tests (.ci/run).
+if (require.main === module) {
+  process.stdout.write(`${ensureS3Server((line) => process.stdout.write(`${line}\n`))}\n`);
+}

@@ -24,6 +24,7 @@ export type ShardOptions = Pick<
   | 'batchSize'
   | 'concurrency'
   | 'prefetch'
+  | 'prefetchBytes'
   | 'decodeThreads'
   | 'decodeTimeoutSeconds'
   | 'topK'

@@ -146,6 +146,7 @@ export async function scoreRemaining(
     items.slice(start).map((item, i) => ({ item, itemIndex: start + i })),
     fetchRecords,
     options,
+    (entry) => entry.item.size,
   );
 
   try {

@@ -91,3 +91,28 @@ describe('orderedPrefetch', () => {
     expect(seen).toEqual([0, 1]);
   });
 });
+
+describe('orderedPrefetch with a byte bound', () => {
+  it('starts no more bytes ahead of the consumer than the bound, and always the next item', async () => {
+    // given items 0..9 of 100 bytes each except item 0 of 1,000, and a bound of 250 bytes
+    const control = controlledFetch();
+    const sizeOf = (item: number) => (item === 0 ? 1000 : 100);
+    const generator = orderedPrefetch(
+      Array.from({ length: 10 }, (_, i) => i),
+      control.fetch,
+      { concurrency: 10, prefetch: 10, prefetchBytes: 250 },
+      sizeOf,
+    );
+    // when the first result is consumed, then the second
+    await generator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const afterFirst = [...control.started];
+    await generator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // then item 0 started alone although larger than the bound (nothing fitted beside it),
+    // and once it was consumed the window held items 1 and 2 (200 bytes), not 3 (300)
+    expect(afterFirst).toEqual([0]);
+    expect(control.started).toEqual([0, 1, 2]);
+    await generator.return(undefined);
+  });
+});
