@@ -13,7 +13,7 @@ import {
   MAX_REASON_BYTES,
   RECORDS_SCHEMA_VERSION,
 } from '../../../lib/contracts/records';
-import { REGISTRY_SCHEMA_VERSION } from '../../../lib/contracts/registry';
+import { metadataProblems, REGISTRY_SCHEMA_VERSION } from '../../../lib/contracts/registry';
 import {
   Contract,
   CONTRACTS,
@@ -251,6 +251,36 @@ describe('the JSON Schemas of lib/contracts/schemas', () => {
 
     // then every one is refused, as metadataProblems refuses them
     expect(accepted).toEqual([]);
+  });
+
+  it('accepts and refuses image normalisation, top-k and source fields as metadataProblems does', () => {
+    // given the documented metadata (a grayscale image model) with good and bad additions
+    const metadata = exampleOf('model-metadata') as { input: Record<string, unknown> };
+    const rgb = { ...metadata.input, channels: 3 };
+    const good = [
+      { input: { ...metadata.input, mean: [0.5], std: [0.25] } },
+      { input: { ...rgb, mean: [0.4, 0.5, 0.6], std: [0.2, 0.2, 0.2], channelOrder: 'BGR' } },
+      { defaultTopK: 5, importedFrom: 's3://exchange/models/cats/' },
+    ];
+    const bad = [
+      { input: { ...metadata.input, mean: [0.5, 0.5, 0.5] } },
+      { input: { ...rgb, std: [0.2, 0, 0.2] } },
+      { input: { ...metadata.input, channelOrder: 'BGR' } },
+      { input: { ...rgb, channelOrder: 'GBR' } },
+      { defaultTopK: 0 },
+      { importedFrom: '' },
+    ];
+
+    // when each is checked by the schema and by metadataProblems
+    const verdicts = (changes: readonly object[]) =>
+      changes.map((change) => {
+        const value = { ...metadata, ...change };
+        return [contractViolations('model-metadata', value).length, metadataProblems(value).length];
+      });
+
+    // then both accept every good one and refuse every bad one
+    expect(verdicts(good)).toEqual(good.map(() => [0, 0]));
+    expect(verdicts(bad).filter(([schema, code]) => schema === 0 || code === 0)).toEqual([]);
   });
 
   it('accepts a training-data entry written before it had a schemaVersion', () => {
