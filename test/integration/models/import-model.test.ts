@@ -336,6 +336,34 @@ describeOnEmulator(['s3'], 'gbi models import', () => {
       );
     });
 
+    it('refuses a layers model with a layer tfjs does not have, naming the layer', async () => {
+      const topology = JSON.parse(JSON.stringify(rgb.modelJson.modelTopology)) as {
+        config: { layers: { class_name: string }[] };
+      };
+      topology.config.layers[1].class_name = 'FancyPooling';
+      const dir = writeModelDir({
+        modelJson: { ...rgb.modelJson, modelTopology: topology },
+        weights: rgb.weights,
+      });
+      await expectRefused(
+        dir,
+        RGB_SPEC,
+        /the layers model does not load on the .* backend: .*FancyPooling/,
+      );
+    });
+
+    it('refuses a graph model whose input is not float32, naming the dtype', async () => {
+      const graph = linearSoftmaxGraph([[1, 0]]);
+      const topology = graph.modelTopology as { node: { attr: { dtype?: { type: string } } }[] };
+      topology.node[0].attr.dtype = { type: 'DT_INT32' };
+      const dir = writeModelDir(converterFiles(graph));
+      await expectRefused(
+        dir,
+        { input: 'features', shape: [1], labels: ['a', 'b'] },
+        /the model's input has unsupported dtype int32; the pipeline feeds float32/,
+      );
+    });
+
     it('refuses normalisation values that do not fit the channels, naming the field', async () => {
       const dir = writeModelDir(rgb);
       await expectRefused(
