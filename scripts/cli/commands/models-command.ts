@@ -94,7 +94,7 @@ export const modelsCommand: Command = {
       io.out(`model ${name} in s3://${stack.modelBucket}`);
       for (const v of versions) {
         io.out(
-          `${v.version === champion?.version ? '*' : ' '} ${v.version}  accuracy ${percent(v.metrics?.validationAccuracy)}  on ${v.metrics?.validationSamples ?? '-'} samples  created ${v.createdAt}${v.parentVersion ? `  from ${v.parentVersion}` : ''}`,
+          `${v.version === champion?.version ? '*' : ' '} ${v.version}  accuracy ${percent(v.metrics?.validationAccuracy)}  on ${v.metrics?.validationSamples ?? '-'} samples  created ${v.createdAt}${v.parentVersion ? `  from ${v.parentVersion}` : ''}${v.importedFrom ? `  imported from ${v.importedFrom}` : ''}`,
         );
       }
       io.out('history');

@@ -249,6 +249,11 @@ describeOnEmulator(['s3'], 'gbi models import', () => {
       expect((await registry.history()).map((e) => e.reason)).toEqual([
         expect.stringContaining('gbi models import'),
       ]);
+      // and gbi models list shows it as the champion and where it came from
+      out.length = 0;
+      expect(await modelsCommand.run(['list'], context)).toBe(0);
+      expect(out.join('\n')).toContain(`* v1-imported  accuracy -`);
+      expect(out.join('\n')).toContain(`imported from ${dir}/`);
     });
   });
 
