@@ -1,7 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { s3Client } from '../../lib/contracts/aws-clients';
 import { FINISHER_ENV } from '../../lib/contracts/finisher-env';
@@ -9,6 +8,9 @@ import { BatchStore } from './batch-store';
 import { CompletionNotifier } from './completion-notifier';
 import { FinisherConfig, loadConfig } from './config';
 import { finishBatch, FinishResult, FinisherPorts } from './finish-batch';
+import { LineSink, stdoutSink } from '../shared/line-sink';
+import { SinkLogger } from '../shared/sink-logger';
+import { SinkMetrics } from '../shared/sink-metrics';
 
 /** Service name of the finisher's logs and metrics, unless POWERTOOLS_SERVICE_NAME says otherwise. */
 export const FINISHER_SERVICE = 'gbi-finisher';
@@ -22,10 +24,12 @@ export interface HandlerOptions {
    * @default process.env
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** @default a Powertools Logger of FINISHER_SERVICE */
-  readonly logger?: Logger;
-  /** @default Powertools Metrics of FINISHER_SERVICE in DEFAULT_METRICS_NAMESPACE */
-  readonly metrics?: Metrics;
+  /**
+   * Where its log and metric lines go. A host that is not Lambda (the local runtime) passes
+   * its own, rather than capturing process.stdout, which its own logging also writes to.
+   * @default stdoutSink
+   */
+  readonly sink?: LineSink;
 }
 
 function ports(config: FinisherConfig): FinisherPorts {
@@ -47,37 +51,39 @@ function ports(config: FinisherConfig): FinisherPorts {
  */
 export function createHandler(options: HandlerOptions = {}): FinisherHandler {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? new Logger({ serviceName: FINISHER_SERVICE });
-  const metrics =
-    options.metrics ??
-    new Metrics({
-      serviceName: FINISHER_SERVICE,
-      namespace: env[FINISHER_ENV.metricsNamespace] || DEFAULT_METRICS_NAMESPACE,
-    });
+  const sink = options.sink ?? stdoutSink;
+  const serviceName = env[FINISHER_ENV.serviceName] || FINISHER_SERVICE;
+  const namespace = env[FINISHER_ENV.metricsNamespace] || DEFAULT_METRICS_NAMESPACE;
+  // One logger for the function's life, so Powertools' cold_start is true only once.
+  const logger = new SinkLogger(sink, { serviceName });
+  const metricsOf = (status?: string) => {
+    const metrics = new SinkMetrics(sink, { serviceName, namespace, logger });
+    if (status) metrics.addDimension('Status', status);
+    return metrics;
+  };
   let cold: FinisherPorts | undefined;
   return async (event, context) => {
     logger.addContext(context);
+    const totals = metricsOf();
     try {
       cold ??= ports(loadConfig(env));
       const result = await finishBatch(event, cold);
       logger.info(
         result.created ? 'batch summary written' : 'batch summary existed; event re-sent',
-        {
-          ...result,
-        },
+        { ...result },
       );
-      metrics.addMetric('BatchesFinished', MetricUnit.Count, 1);
-      metrics
-        .singleMetric()
-        .addDimension('Status', result.status)
-        .addMetric('BatchesFinished', MetricUnit.Count, 1);
+      totals.addMetric('BatchesFinished', MetricUnit.Count, 1);
+      metricsOf(result.status)
+        .addMetric('BatchesFinished', MetricUnit.Count, 1)
+        .publishStoredMetrics();
       return result;
     } catch (error) {
       logger.error('batch not finished', error as Error);
-      metrics.addMetric('FinisherErrors', MetricUnit.Count, 1);
+      totals.addMetric('FinisherErrors', MetricUnit.Count, 1);
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      totals.publishStoredMetrics();
+      logger.resetKeys();
     }
   };
 }

@@ -89,6 +89,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           progress.line(`batcher: ${line}`);
         }
       },
+      onFinisherLog: (line) => {
+        if (line.includes('"batch summary') || line.includes('"level":"ERROR"')) {
+          progress.line(`finisher: ${line}`);
+        }
+      },
       onError: (source, error) => {
         runtimeErrors.push(`${source}: ${error.message}`);
         progress.line(`${source} error: ${error.message}`);

@@ -35,6 +35,7 @@ async function main(stateFile: string, pipelineJson: string | undefined): Promis
       endpoint: emulator.endpoint,
       stateDirectory,
       onBatcherLog: log,
+      onFinisherLog: log,
       onExecutorEvent: (event) => {
         if (event.type !== 'output') log(`executor: ${event.type} ${event.job.jobName}`);
       },

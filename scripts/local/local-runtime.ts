@@ -20,6 +20,7 @@ export interface LocalRuntimeOptions {
   readonly executorPollMs?: number;
   readonly onExecutorEvent?: (event: ExecutorEvent) => void;
   readonly onBatcherLog?: (line: string) => void;
+  readonly onFinisherLog?: (line: string) => void;
   /** Each batch the finisher finished: its status and the completion event's id. */
   readonly onFinished?: (result: FinishResult) => void;
   readonly onError?: (source: 'executor' | 'batcher' | 'finisher', error: Error) => void;
@@ -49,6 +50,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     functionName: options.stack.finisherFunction,
     ruleName: options.stack.finisherRule,
     queueName: `${options.stack.stackName}-finisher-deliveries`,
+    logFile: join(logs, 'finisher.log'),
+    onLogLine: options.onFinisherLog,
     onResult: options.onFinished,
     onError: (error) => options.onError?.('finisher', error),
   });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sqsClient } from '../../../lib/contracts/aws-clients';
@@ -18,6 +20,10 @@ export interface LocalFinisherOptions {
   readonly ruleName: string;
   /** Unique name of the queue that stands in for the function's place among the rule's targets. */
   readonly queueName: string;
+  /** Where the function's output goes: the local CloudWatch log stream. */
+  readonly logFile: string;
+  /** Each line the function logs. */
+  readonly onLogLine?: (line: string) => void;
   readonly onResult?: (result: FinishResult) => void;
   /** An event the function failed on after every attempt, as Lambda would send it to the DLQ. */
   readonly onError?: (error: Error, event: unknown) => void;
@@ -55,8 +61,13 @@ export class LocalFinisher {
       queueName: options.queueName,
       rule: { existing: options.ruleName },
     });
+    mkdirSync(dirname(options.logFile), { recursive: true });
     const handler = createHandler({
       env: { ...process.env, ...(config.Environment?.Variables ?? {}) },
+      sink: (line) => {
+        appendFileSync(options.logFile, `${line}\n`);
+        options.onLogLine?.(line);
+      },
     });
     return new LocalFinisher(options, handler, (config.Timeout ?? 3) * 1000, mailbox, events);
   }

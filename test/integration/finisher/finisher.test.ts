@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import type { BatchSummary } from '../../../lib/contracts/batch-summary';
@@ -100,6 +102,7 @@ describeOnEmulator(STACK_SERVICES, 'the batch finisher on the emulator', () => {
       functionName: deployed.stack.finisherFunction,
       ruleName: deployed.stack.finisherRule,
       queueName: `finisher-mailbox-${suffix}`,
+      logFile: join(deployed.directory, 'logs', 'finisher.log'),
     });
     completions = await subscribeToCompletions({ name: `completions-${suffix}` });
   });
@@ -201,6 +204,9 @@ describeOnEmulator(STACK_SERVICES, 'the batch finisher on the emulator', () => {
     await expect(read(resultKeys.batchSummary(batchId))).rejects.toMatchObject({
       name: 'NoSuchKey',
     });
+    // and the function's log says so, in the local log stream
+    const logged = readFileSync(join(deployed.directory, 'logs', 'finisher.log'), 'utf8');
+    expect(logged).toContain('"name":"ManifestMissingError"');
   });
 
   it("delivers no array child's end, nor another queue's, as the rule's pattern says", async () => {
