@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import { s3Client, sqsClient } from '../../../lib/contracts/aws-clients';
 import { modelKeys, resultKeys } from '../../../lib/contracts/keys';
+import type { BatchSummary } from '../../../lib/contracts/batch-summary';
 import type { BatchManifest } from '../../../lib/contracts/manifest';
 import { runInferCommand } from '../../../container/src/infer/infer-command';
 import { ModelRegistry, TRAINING_DATA_FILE } from '../../../container/src/registry/model-registry';
@@ -21,6 +22,13 @@ import { digitPng, digitRange, uploadDigits } from '../../helpers/train-digits';
 import { captureLog, keysUnder } from '../../helpers/train-fixtures';
 import { getText, readShardOutputs } from '../../helpers/worker-results';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { jobEndEvent } from '../../helpers/finisher-fixtures';
+import { createHandler as createFinisher } from '../../../lambda/finisher/handler';
+import { lambdaContext } from '../../../scripts/local/batcher/lambda-events';
+import {
+  CompletionEvent,
+  subscribeToCompletions,
+} from '../../../scripts/shared/completion-subscription';
 
 jest.setTimeout(300_000);
 
@@ -51,10 +59,11 @@ async function jsonObjectsUnder(bucket: string, prefix: string): Promise<Record<
  */
 const SUITE = 'what the pipeline writes conforms to the schemas in lib/contracts/schemas';
 
-describeOnEmulator([...BATCHER_SERVICES, 'sqs'], SUITE, () => {
+describeOnEmulator([...BATCHER_SERVICES, 'sqs', 'events'], SUITE, () => {
   let modelBucket: string;
   let resultsBucket: string;
   let manifest: BatchManifest;
+  let completion: CompletionEvent | undefined;
   const SHARD_SIZE = 4;
 
   beforeAll(async () => {
@@ -131,6 +140,26 @@ describeOnEmulator([...BATCHER_SERVICES, 'sqs'], SUITE, () => {
       );
       expect({ shard, code, lines }).toMatchObject({ code: 0 });
     }
+
+    // and the finisher given the end of the batch's array job, with a consumer subscribed
+    const subscription = await subscribeToCompletions({ name: `contracts-${manifest.batchId}` });
+    try {
+      const finisher = createFinisher({
+        env: { RESULTS_BUCKET: resultsBucket },
+        sink: () => undefined,
+      });
+      await finisher(
+        jobEndEvent(manifest.batchId, {}, resultsBucket),
+        lambdaContext('finisher', 60_000, 'r1'),
+      );
+      const received = await subscription.collect(
+        (events) => events.some((e) => e.detail.batchId === manifest.batchId),
+        Date.now() + 20_000,
+      );
+      completion = received.find((e) => e.detail.batchId === manifest.batchId);
+    } finally {
+      await subscription.close();
+    }
   });
 
   it('the manifest the batcher wrote', async () => {
@@ -169,6 +198,18 @@ describeOnEmulator([...BATCHER_SERVICES, 'sqs'], SUITE, () => {
     // and the run exercised both streams: every digit scored, every bad file an error record
     expect(results).toBe(6);
     expect([...codes].sort()).toEqual(['DECODE_FAILED', 'EMPTY_OBJECT', 'UNSUPPORTED_FORMAT']);
+  });
+
+  it('the batch summary and the completion event the finisher wrote', async () => {
+    // then batch.json and the detail of the event a subscriber received conform
+    const summary = JSON.parse(
+      await getText(s3, resultsBucket, resultKeys.batchSummary(manifest.batchId)),
+    ) as BatchSummary;
+    expect(contractViolations('batch-summary', summary)).toEqual([]);
+    expect(contractViolations('completion-event', completion?.detail)).toEqual([]);
+    // and they count the same records as the shards
+    expect(summary).toMatchObject({ status: 'SUCCEEDED', counts: { ok: 6, failed: 3 } });
+    expect(completion?.detail.counts).toEqual(summary.counts);
   });
 
   it('every version metadata, the champion pointer and every history event the registry holds', async () => {
