@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchClient, RegisterJobDefinitionCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import type { BatchJobStateChangeEvent } from '../../../lambda/finisher/job-state-change';
 import { LocalBatchExecutor } from '../../../scripts/local/executor/local-batch-executor';
 import { createBatchResources } from '../../helpers/batcher-emulator-resources';
 import { uniqueName } from '../../helpers/emulator-resources';
@@ -64,8 +65,13 @@ describeOnEmulator(['batch', 'iam'], 'the local Batch executor', () => {
     return jobDefinitionArn!;
   }
 
-  function executorFor(directory: string, parallelism = 2): LocalBatchExecutor {
+  function executorFor(
+    directory: string,
+    parallelism = 2,
+    onJobStateChange?: (event: BatchJobStateChangeEvent) => void,
+  ): LocalBatchExecutor {
     return new LocalBatchExecutor({
+      onJobStateChange,
       batch,
       jobQueue,
       stateFile: join(directory, 'jobs.json'),
@@ -112,6 +118,45 @@ describeOnEmulator(['batch', 'iam'], 'the local Batch executor', () => {
     const runs = probes(directory).filter((p) => p.jobId.startsWith(jobId!));
     expect(runs.map((r) => r.index).sort()).toEqual(['0', '1', '2']);
     expect(runs.every((r) => r.args.join(' ') === 'say hello')).toBe(true);
+  });
+
+  test("raises AWS Batch's state change for each child's end, then the parent's, as AWS shapes them", async () => {
+    // Given an executor that reports job state changes
+    const directory = mkdtempSync(join(tmpdir(), 'executor-'));
+    const definition = await probeDefinition(directory, ['say', 'Ref::word']);
+    const events: BatchJobStateChangeEvent[] = [];
+    const executor = executorFor(directory, 2, (event) => events.push(event));
+    // When an array job of 2 runs to its end
+    const { jobId } = await batch.send(
+      new SubmitJobCommand({
+        jobName: uniqueName('events'),
+        jobQueue,
+        jobDefinition: definition,
+        arrayProperties: { size: 2 },
+        parameters: { word: 'hi' },
+      }),
+    );
+    await executor.poll();
+    await executor.waitForJob(jobId!);
+    // Then both children's ends came first, each with its index, and the parent's last (the
+    // queue is shared with the other tests, whose jobs this executor runs too)
+    const ours = events.filter((e) => e.detail.jobId.startsWith(jobId!));
+    expect(ours.map((e) => e.detail.jobId)).toEqual([
+      expect.stringMatching(new RegExp(`^${jobId}:[01]$`)),
+      expect.stringMatching(new RegExp(`^${jobId}:[01]$`)),
+      jobId,
+    ]);
+    const parent = ours[2];
+    expect(parent).toMatchObject({ source: 'aws.batch', 'detail-type': 'Batch Job State Change' });
+    expect(parent.detail).toMatchObject({
+      status: 'SUCCEEDED',
+      jobQueue,
+      jobDefinition: definition,
+      parameters: { word: 'hi' },
+      arrayProperties: { size: 2, statusSummary: expect.objectContaining({ SUCCEEDED: 2 }) },
+    });
+    expect(parent.detail.startedAt).toBeLessThanOrEqual(parent.detail.stoppedAt!);
+    expect(ours[0].detail.arrayProperties).toEqual({ index: expect.any(Number) });
   });
 
   test('no more processes run at once than the parallelism allows', async () => {
