@@ -1,7 +1,7 @@
 import type { BufferStore } from './buffer-store';
 import type { BatcherConfig } from './config';
 import type { JobSubmitter } from './job-submitter';
-import type { BatcherLogger } from './batcher-logger';
+import type { SinkLogger } from '../shared/sink-logger';
 import type { BatcherMetrics } from './batcher-metrics';
 import type { ManifestStore } from './manifest-store';
 
@@ -11,7 +11,7 @@ export interface BatcherContext {
   readonly store: BufferStore;
   readonly manifests: ManifestStore;
   readonly jobs: JobSubmitter;
-  readonly log: BatcherLogger;
+  readonly log: SinkLogger;
   /** Published once, at the end of the invocation (routeEvent, backfillPrefix). */
   readonly metrics: BatcherMetrics;
   readonly now: () => number;

@@ -1,4 +1,3 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import {
   BATCHER_METRIC_UNITS,
@@ -6,34 +5,8 @@ import {
   BatcherMetricName,
   REASON_DIMENSION,
 } from '../../lib/contracts/batcher-metrics';
-import type { LineSink } from './line-sink';
-
-/**
- * Powertools Metrics that hands its EMF blob to a sink when it flushes, instead of to the
- * Console of its own on stdout that no option replaces (see BatcherLogger). Unlike Powertools'
- * own flush it keeps the dimensions and metadata: they are what this blob stands for, and
- * Powertools also flushes by itself when a metric reaches 100 values, after which the blob's
- * later metrics would have lost them.
- */
-class SinkMetrics extends Metrics {
-  constructor(
-    private readonly sink: LineSink,
-    options: MetricsOptions,
-  ) {
-    super(options);
-  }
-
-  public override publishStoredMetrics(): this {
-    try {
-      if (!this.isDisabled() && this.hasStoredMetrics()) {
-        this.sink(JSON.stringify(this.serializeMetrics()));
-      }
-    } finally {
-      this.clearMetrics();
-    }
-    return this;
-  }
-}
+import type { LineSink } from '../shared/line-sink';
+import { SinkMetrics } from '../shared/sink-metrics';
 
 export interface MetricContext {
   /** Also publishes the value under the Reason dimension, besides the total. */

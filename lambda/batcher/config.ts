@@ -1,5 +1,5 @@
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
-import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/batcher-metrics';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/metrics-namespace';
 import type { ModelReference } from '../../lib/contracts/manifest';
 import { BatcherConfigError } from './errors';
 import type { BatchThresholds } from './batch-policy';

@@ -2,13 +2,14 @@ import { BatchClient } from '@aws-sdk/client-batch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
+import { BATCHER_SERVICE } from '../../lib/contracts/batcher-metrics';
 import type { BatcherContext } from './batcher-context';
 import type { BatcherConfig } from './config';
 import { DynamoBufferStore } from './dynamo-buffer-store';
 import { DEFAULT_SUBMIT_RETRY, JobSubmitter, RetryPolicy } from './job-submitter';
-import { BatcherLogger } from './batcher-logger';
 import { BatcherMetrics } from './batcher-metrics';
-import { LineSink, stdoutSink } from './line-sink';
+import { LineSink, stdoutSink } from '../shared/line-sink';
+import { SinkLogger } from '../shared/sink-logger';
 import { ManifestStore } from './manifest-store';
 
 export interface BatcherClients {
@@ -36,9 +37,9 @@ export interface InvocationOptions {
   /**
    * The function's logger, with this invocation's Lambda context added; the invocation id is
    * appended to its keys (which the function resets after each invocation).
-   * @default a BatcherLogger of its own on the sink
+   * @default a SinkLogger of its own on the sink
    */
-  readonly logger?: BatcherLogger;
+  readonly logger?: SinkLogger;
   readonly submitRetry?: RetryPolicy;
 }
 
@@ -49,7 +50,7 @@ export function createBatcherContext(
 ): BatcherContext {
   const sink = options.sink ?? stdoutSink;
   const now = options.now ?? Date.now;
-  const log = options.logger ?? new BatcherLogger(sink);
+  const log = options.logger ?? new SinkLogger(sink, { serviceName: BATCHER_SERVICE });
   log.appendKeys({ invocationId: options.invocationId });
   return {
     config,

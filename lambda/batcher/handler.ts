@@ -1,8 +1,9 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { BatcherConfig, loadConfig } from './config';
 import { BatcherClients, batcherClients, createBatcherContext } from './create-context';
-import { BatcherLogger } from './batcher-logger';
-import { LineSink, stdoutSink } from './line-sink';
+import { BATCHER_SERVICE } from '../../lib/contracts/batcher-metrics';
+import { LineSink, stdoutSink } from '../shared/line-sink';
+import { SinkLogger } from '../shared/sink-logger';
 import { routeEvent } from './route-event';
 import type { SweepResult } from './sweep';
 
@@ -33,7 +34,7 @@ export function createHandler(options: HandlerOptions = {}): BatcherHandler {
   const sink = options.sink ?? stdoutSink;
   // One logger for the function's life, so Powertools' cold_start is true only in the first
   // invocation (a child logger, made per invocation, would count its own first as cold).
-  const logger = new BatcherLogger(sink);
+  const logger = new SinkLogger(sink, { serviceName: BATCHER_SERVICE });
   let coldStart: { config: BatcherConfig; clients: BatcherClients } | undefined;
   return async (event, context) => {
     coldStart ??= {

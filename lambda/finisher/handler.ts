@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { s3Client } from '../../lib/contracts/aws-clients';
 import { FINISHER_ENV } from '../../lib/contracts/finisher-env';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/metrics-namespace';
 import { BatchStore } from './batch-store';
 import { CompletionNotifier } from './completion-notifier';
 import { FinisherConfig, loadConfig } from './config';
@@ -14,7 +15,6 @@ import { SinkMetrics } from '../shared/sink-metrics';
 
 /** Service name of the finisher's logs and metrics, unless POWERTOOLS_SERVICE_NAME says otherwise. */
 export const FINISHER_SERVICE = 'gbi-finisher';
-export const DEFAULT_METRICS_NAMESPACE = 'GpuBatchInference';
 
 export type FinisherHandler = (event: unknown, context: Context) => Promise<FinishResult>;
 

@@ -6,7 +6,7 @@ import { LineSink, stdoutSink } from './line-sink';
  * Powertools Logger whose JSON lines go to a sink: stdout in Lambda, as Powertools writes them,
  * but the local runtime's log file when it plays Lambda in a process whose stdout is its own.
  * Powertools prints through a Console of its own that no option replaces; printLog and
- * createLogger are its extension points for this (the batcher's BatcherLogger does the same).
+ * createLogger are its extension points for this (so children made by createChild keep it).
  */
 export class SinkLogger extends Logger {
   constructor(

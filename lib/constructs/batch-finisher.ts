@@ -15,6 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_EVENT_BUS, FINISHER_ENV } from '../contracts/finisher-env';
 import { RESULTS_PREFIXES } from '../contracts/keys';
+import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { deadLetterQueue } from './private/dead-letter-queue';
 import { grantPrefix } from './private/prefix-grants';
 
@@ -170,7 +171,7 @@ export class BatchFinisher extends Construct {
         [FINISHER_ENV.resultsBucket]: props.resultsBucket.bucketName,
         [FINISHER_ENV.eventBus]: busName,
         [FINISHER_ENV.topicArn]: this.topic?.topicArn ?? '',
-        [FINISHER_ENV.metricsNamespace]: props.metricsNamespace ?? 'GpuBatchInference',
+        [FINISHER_ENV.metricsNamespace]: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
         [FINISHER_ENV.serviceName]: 'gbi-finisher',
         NODE_OPTIONS: '--enable-source-maps',
       },

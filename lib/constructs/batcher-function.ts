@@ -13,7 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BATCHER_ENV, BUFFER_CLAIMS_BY_KEY_INDEX } from '../contracts/batcher-env';
-import { DEFAULT_METRICS_NAMESPACE } from '../contracts/batcher-metrics';
+import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 

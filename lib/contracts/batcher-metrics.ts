@@ -8,9 +8,6 @@
 /** The Powertools service name of the batcher: the `service` of its log lines and metrics. */
 export const BATCHER_SERVICE = 'batcher';
 
-/** Namespace of the batcher's metrics when the stack sets none. */
-export const DEFAULT_METRICS_NAMESPACE = 'GpuBatchInference';
-
 /** Each metric and its unit. */
 export const BATCHER_METRIC_UNITS = {
   /** New object versions placed in a batch. */

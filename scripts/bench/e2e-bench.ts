@@ -14,7 +14,7 @@ import { ingestVisibilityTimeout } from '../../lib/constructs/ingest-queue';
 import { dynamoClient, s3Client, sqsClient } from '../../lib/contracts/aws-clients';
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
 import { inferJobName, WORKER_ENV } from '../../lib/contracts/job-contract';
-import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
+import { isShardSummaryKey, RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
 import { validateManifest } from '../../lib/contracts/manifest';
 import type { ErrorRecord, ResultRecord, ShardSummary } from '../../lib/contracts/records';
 import { loadConfig } from '../../lambda/batcher/config';
@@ -251,7 +251,8 @@ export async function runEndToEnd(
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       for (const key of await listKeys(s3, resultsBucket, RESULTS_PREFIXES.summaries)) {
-        if (shards.has(key)) continue;
+        // A batch's batch.json sits beside its shard summaries once a finisher has run.
+        if (shards.has(key) || !isShardSummaryKey(key)) continue;
         const summary = JSON.parse(await readText(s3, resultsBucket, key)) as ShardSummary;
         shards.set(key, {
           summary,

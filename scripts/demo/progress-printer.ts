@@ -1,5 +1,17 @@
 import type { ExecutorEvent } from '../local/executor/local-batch-executor';
 
+/** The fields of a batcher log line the demo prints (lambda/batcher/finish-batch.ts, close-batch.ts). */
+interface BatcherLogEntry {
+  readonly level?: string;
+  readonly message?: string;
+  readonly batchId?: string;
+  readonly reason?: string;
+  readonly jobName?: string;
+  readonly fileCount?: number;
+  readonly shardCount?: number;
+  readonly error?: { readonly message?: string };
+}
+
 /** Live progress lines, each stamped with the seconds since the demo started. */
 export class ProgressPrinter {
   private readonly started = Date.now();
@@ -41,6 +53,29 @@ export class ProgressPrinter {
       case 'output':
         this.workerLine(where(event.child.index), event.line);
         break;
+    }
+  }
+
+  /**
+   * The batcher's Powertools log lines that tell the story: a batch closed, its job submitted,
+   * and any warning or error.
+   */
+  batcherLine(line: string): void {
+    let entry: BatcherLogEntry;
+    try {
+      entry = JSON.parse(line) as BatcherLogEntry;
+    } catch {
+      return; // not one of the batcher's JSON lines
+    }
+    if (entry.message === 'batch closed') {
+      this.line(`batcher: batch ${entry.batchId} closed (${entry.reason})`);
+    } else if (entry.message === 'job submitted') {
+      this.line(
+        `batcher: job ${entry.jobName} submitted for batch ${entry.batchId}: ${entry.fileCount} files in ${entry.shardCount} shards`,
+      );
+    } else if (entry.level === 'WARN' || entry.level === 'ERROR') {
+      const cause = entry.error?.message ? ` (${entry.error.message})` : '';
+      this.line(`batcher ${entry.level.toLowerCase()}: ${entry.message}${cause}`);
     }
   }
 

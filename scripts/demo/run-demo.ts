@@ -84,11 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       stateDirectory: options.workDirectory,
       sweepIntervalMs: DEMO_SWEEP_INTERVAL_MS,
       onExecutorEvent: (event) => progress.executorEvent(event),
-      onBatcherLog: (line) => {
-        if (line.includes('"batch submitted"') || line.includes('"level":"ERROR"')) {
-          progress.line(`batcher: ${line}`);
-        }
-      },
+      onBatcherLog: (line) => progress.batcherLine(line),
       onFinisherLog: (line) => {
         if (line.includes('"batch summary') || line.includes('"level":"ERROR"')) {
           progress.line(`finisher: ${line}`);

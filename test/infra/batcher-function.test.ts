@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BATCHER_ENV } from '../../lib/contracts/batcher-env';
-import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/batcher-metrics';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/metrics-namespace';
 import { actionsOf, roleStatements } from '../helpers/policy-statements';
 import { synthTemplate } from '../helpers/synth-stack';
 

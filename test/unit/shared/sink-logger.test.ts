@@ -1,13 +1,13 @@
-import { BatcherLogger } from '../../../lambda/batcher/batcher-logger';
+import { SinkLogger } from '../../../lambda/shared/sink-logger';
 
-function recorder(): { logger: BatcherLogger; lines: () => Record<string, unknown>[] } {
+function recorder(): { logger: SinkLogger; lines: () => Record<string, unknown>[] } {
   const lines: string[] = [];
-  const logger = new BatcherLogger((line) => lines.push(line));
+  const logger = new SinkLogger((line) => lines.push(line), { serviceName: 'batcher' });
   return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
-describe('BatcherLogger', () => {
-  it("writes Powertools' JSON lines, with the batcher's service, to its sink", () => {
+describe('SinkLogger', () => {
+  it("writes Powertools' JSON lines, with its service, to its sink", () => {
     // given a logger on a buffer
     const { logger, lines } = recorder();
 
