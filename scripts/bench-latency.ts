@@ -3,7 +3,7 @@
  * bottleneck, with S3's latency put back (gofakes3 behind the project's latency proxy):
  *   npm run bench:latency -- [--images N] [--in-flight 16,32,...] [--rounds R]
  *     [--latency s3|none|median=30,p99=150,stall=0.001,stall-ms=10000] [--seed S]
- *     [--per-tar N] [--docs-dir DIR] [--json FILE] [--write]
+ *     [--per-tar N] [--prefetch N] [--docs-dir DIR] [--json FILE] [--write]
  *   npm run bench:latency -- --from-json FILE [--docs-dir DIR]   (write the docs of a saved run)
  * Measures records/s per worker against requests in flight, the pipeline efficiency against
  * compute only in the same rounds, the server's raw GET rate, and the same digits one per
@@ -14,16 +14,17 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNative } from '../container/native/ensure-native';
-import { DocSection, replaceSection } from './bench/benchmarks-doc';
+import { replaceSection } from './bench/benchmarks-doc';
 import { parseArgs } from './bench/cli-args';
 import { DOC_MAX_LATENCY_SECONDS } from './bench/cost-doc';
 import { DEFAULT_ASSUMPTIONS, DEFAULT_THRESHOLDS, DEFAULT_WORKLOAD } from './bench/cost-model';
 import { formatMarkdown } from './bench/format-markdown';
-import { LatencyBenchResult, LatencyPlan, runLatencyBench } from './bench/latency-bench';
+import { IN_FLIGHT, LatencyBenchResult, LatencyPlan, runLatencyBench } from './bench/latency-bench';
 import { parseLatencyProfile } from './bench/latency-profile';
 import {
   archiveLatencySection,
   bestInFlight,
+  latencyDocSections,
   latencySection,
   measuredRateRows,
   trafficTotals,
@@ -32,8 +33,6 @@ import { machine } from './bench/machine';
 import { readMeasuredRates, upsertMeasuredRates } from './bench/measured-rates';
 import { median } from './bench/median-rows';
 import { writeCostDocs } from './cost-model';
-
-export const IN_FLIGHT = [16, 32, 64, 128, 256, 512, 1024];
 
 export interface LatencyReport {
   readonly date: string;
@@ -47,18 +46,7 @@ const log = (line: string) => process.stderr.write(`[bench:latency] ${line}\n`);
 /** The two benchmarks.md sections, the measured rates and cost.md, under `docsDir`. */
 async function writeDocs(report: LatencyReport, docsDir: string): Promise<void> {
   const { result, command, date } = report;
-  const sections: DocSection[] = [
-    {
-      id: 'latency',
-      heading: 'S3 latency',
-      body: latencySection(result, command, date, report.machine),
-    },
-    {
-      id: 'latency-tar',
-      heading: 'Archives at S3 latency',
-      body: archiveLatencySection(result, command, date),
-    },
-  ];
+  const sections = latencyDocSections(result, command, date, report.machine);
   const file = join(docsDir, 'benchmarks.md');
   const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';
   writeFileSync(file, await formatMarkdown(sections.reduce(replaceSection, before), file));
@@ -109,7 +97,7 @@ function commandLine(argv: readonly string[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
-    numbers: ['images', 'rounds', 'seed', 'per-tar', 'server-seconds'],
+    numbers: ['images', 'rounds', 'seed', 'per-tar', 'server-seconds', 'prefetch'],
     strings: ['in-flight', 'latency', 'docs-dir', 'json', 'from-json'],
     flags: ['write'],
   });
@@ -131,9 +119,14 @@ async function main(): Promise<void> {
     seed: args.numbers.get('seed') ?? 1,
     perTar: args.numbers.get('per-tar') ?? 1000,
     serverSeconds: args.numbers.get('server-seconds') ?? 3,
+    prefetch: args.numbers.get('prefetch'),
   };
   const command = commandLine(process.argv.slice(2));
   await ensureNative(log);
+  // A region and dummy credentials for the SDK clients, which name their endpoints themselves.
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
   const result = await runLatencyBench(plan, log);
   const report: LatencyReport = {
     date: new Date().toISOString().slice(0, 10),

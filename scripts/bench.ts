@@ -6,8 +6,11 @@
  * - Physical limit: the backend's matmul peak and the model's achieved share of it.
  * - End to end: N uploads through the whole pipeline on the emulator, split into phases.
  * - Cost: the cost model at the default configuration and its threshold sweeps.
- * Regenerates those four sections of docs/benchmarks.md (between their markers), the charts
- * and docs/cost.md, and prints the ratios. `small` takes well under a minute and skips the
+ * - S3 latency (issue 15): the worker against requests in flight at S3's latency, and the same
+ *   digits one per object against packed per tar (scripts/bench/latency-bench.ts).
+ * Regenerates those sections of docs/benchmarks.md (between their markers), the charts, the
+ * latency run's rates in docs/measured-rates.json and, from them, docs/cost.md, and prints the
+ * ratios. `small` takes well under a minute and skips the
  * Python peer (the test suite runs it); `full` uploads 1,000 and 10,000 files.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -45,7 +48,11 @@ import { accountedExactlyOnce } from './bench/e2e-accounting';
 import { EndToEndResult, runEndToEnd } from './bench/e2e-bench';
 import { endToEndSection } from './bench/e2e-report';
 import { formatMarkdown } from './bench/format-markdown';
+import { runLatencyBench, LatencyBenchResult } from './bench/latency-bench';
+import { bestInFlight, latencyDocSections, measuredRateRows } from './bench/latency-report';
+import { median } from './bench/median-rows';
 import { machine } from './bench/machine';
+import { readMeasuredRates, upsertMeasuredRates } from './bench/measured-rates';
 import { renderLineChart, LineChart } from './bench/svg-line-chart';
 import { emulatorEnvironment, startEmulator } from './local/moto-server';
 import { writeCostDocs } from './cost-model';
@@ -58,6 +65,8 @@ export interface BenchReport {
   readonly command: string;
   readonly compute: ComputeBenchResult;
   readonly endToEnd: readonly EndToEndResult[];
+  /** The worker at S3's latency; absent from reports saved before it was measured here. */
+  readonly latency?: LatencyBenchResult;
   readonly cost: ReturnType<typeof costScenario>;
   readonly benchmarksFile: string;
 }
@@ -115,6 +124,13 @@ function printSummary(report: BenchReport): void {
       `end to end ${run.files} files: ${(run.timeline.totalMs / 1000).toFixed(1)} s first upload to last result; ${run.accounting.results} results + ${run.accounting.errors} errors, ${accountedExactlyOnce(run.accounting) ? 'each file exactly once' : 'ACCOUNTING FAILED'}`,
     );
   }
+  if (report.latency !== undefined) {
+    const result = report.latency;
+    const row = bestInFlight(result.rows);
+    out.push(
+      `S3 latency: best ${median(row.row.rates).toFixed(0)} records/s at ${row.row.inFlight} in flight, efficiency ${median(row.row.efficiencies).toFixed(3)} (goal ${row.meetsGoal ? 'met' : 'missed'}); server ${result.serverGetsPerSecond.toFixed(0)} GETs/s; ${result.layouts.map((l) => `${l.name} ${median(l.rates).toFixed(0)}/s`).join(', ')}`,
+    );
+  }
   const g4dn = report.cost.gpu['g4dn.xlarge'];
   out.push(
     `cost at defaults: g4dn.xlarge $${g4dn.spotPerMillion.toFixed(2)}/M images spot, $${g4dn.onDemandPerMillion.toFixed(2)}/M on-demand; start-up ${(report.cost.startupShare * 100).toFixed(1)}% of GPU time`,
@@ -123,18 +139,25 @@ function printSummary(report: BenchReport): void {
 }
 
 /**
- * Writes docs/benchmarks.md's four sections, the charts and docs/cost.md from measured
+ * Writes docs/benchmarks.md's sections, the charts, the rates and docs/cost.md from measured
  * results; `--from-json` calls it on an earlier run's report to re-render without measuring.
  */
 async function writeBenchDocs(
   measured: Omit<BenchReport, 'cost' | 'benchmarksFile'>,
   docsDir: string,
 ): Promise<BenchReport> {
-  const { compute, endToEnd, command, date } = measured;
+  const { compute, endToEnd, latency, command, date } = measured;
+  // The latency run's rates go into the table before the cost model reads it.
+  const ratesFile = join(docsDir, 'measured-rates.json');
+  if (latency !== undefined) {
+    upsertMeasuredRates(ratesFile, measuredRateRows(latency, command, date, machine()));
+  }
   const costInputs: CostInputs = {
     workload: DEFAULT_WORKLOAD,
     thresholds: DEFAULT_THRESHOLDS,
-    assumptions: DEFAULT_ASSUMPTIONS,
+    assumptions: existsSync(ratesFile)
+      ? { ...DEFAULT_ASSUMPTIONS, rates: readMeasuredRates(ratesFile) }
+      : DEFAULT_ASSUMPTIONS,
     maxWorstSeconds: DOC_MAX_LATENCY_SECONDS,
   };
   const { sections: costDoc } = await writeCostDocs(
@@ -150,6 +173,7 @@ async function writeBenchDocs(
     { id: 'limit', heading: 'Physical limit', body: limitSection(compute, command, date) },
     { id: 'e2e', heading: 'End to end', body: endToEndSection(endToEnd, command, date) },
     { id: 'cost', heading: 'Cost', body: costSection(costInputs, costDoc, command, date) },
+    ...(latency === undefined ? [] : latencyDocSections(latency, command, date, machine())),
   ];
   const file = join(docsDir, 'benchmarks.md');
   const before = existsSync(file) ? readFileSync(file, 'utf-8') : '';
@@ -178,7 +202,11 @@ export async function runBench(
     const compute = await runComputeBench(plan, s3Client(), `bench-models-${Date.now()}`, log);
     const endToEnd: EndToEndResult[] = [];
     for (const files of plan.endToEndFiles) endToEnd.push(await runEndToEnd(files, log));
-    return await writeBenchDocs({ size: plan.size, date, command, compute, endToEnd }, docsDir);
+    const latency = await runLatencyBench(plan.latency, log);
+    return await writeBenchDocs(
+      { size: plan.size, date, command, compute, endToEnd, latency },
+      docsDir,
+    );
   } finally {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);

@@ -1,4 +1,6 @@
 import type { BackendName } from '../../container/src/backend/choose-backend';
+import { IN_FLIGHT, LatencyPlan } from './latency-bench';
+import { S3_SMALL_GET_PROFILE } from './latency-profile';
 
 export const BENCH_SIZES = ['small', 'medium', 'full'] as const;
 export type BenchSize = (typeof BENCH_SIZES)[number];
@@ -22,6 +24,8 @@ export interface BenchPlan {
   readonly rounds: number;
   /** Files uploaded per end-to-end run. */
   readonly endToEndFiles: readonly number[];
+  /** The worker at S3's latency (npm run bench:latency's measurement). */
+  readonly latency: LatencyPlan;
 }
 
 export class BenchSizeError extends Error {
@@ -29,6 +33,16 @@ export class BenchSizeError extends Error {
 }
 
 const PEER_BATCH_SIZES = [1, 8, 32, 128, 256];
+
+const latencyPlan = (images: number, inFlight: readonly number[], rounds: number): LatencyPlan => ({
+  images,
+  inFlight,
+  rounds,
+  profile: S3_SMALL_GET_PROFILE,
+  seed: 1,
+  perTar: Math.min(1000, images / 2),
+  serverSeconds: rounds === 1 ? 0.5 : 3,
+});
 const BACKENDS: readonly BackendName[] = ['tfjs-node', 'wasm'];
 
 export function benchPlan(size: string): BenchPlan {
@@ -44,6 +58,7 @@ export function benchPlan(size: string): BenchPlan {
         backends: BACKENDS,
         rounds: 1,
         endToEndFiles: [40],
+        latency: latencyPlan(100, [16, 64], 1),
       };
     case 'medium':
       return {
@@ -54,6 +69,7 @@ export function benchPlan(size: string): BenchPlan {
         backends: BACKENDS,
         rounds: 3,
         endToEndFiles: [1_000],
+        latency: latencyPlan(2_000, IN_FLIGHT, 3),
       };
     case 'full':
       return {
@@ -64,6 +80,7 @@ export function benchPlan(size: string): BenchPlan {
         backends: BACKENDS,
         rounds: 3,
         endToEndFiles: [1_000, 10_000],
+        latency: latencyPlan(5_000, IN_FLIGHT, 3),
       };
     default:
       throw new BenchSizeError(`--size: expected one of small, medium, full, got '${size}'`);

@@ -10,7 +10,6 @@ import { createBucket } from '../../test/helpers/emulator-resources';
 import { tarOf } from '../../test/helpers/tar-fixtures';
 import { buildManifest, uploadInputs } from '../../test/helpers/worker-batch-fixture';
 import { DIGITS_INPUT, publishDigitsChampion } from '../../test/helpers/worker-model-fixture';
-import { emulatorEnvironment } from '../local/moto-server';
 import { benchInputs } from './bench-inputs';
 import { LatencyProfile } from './latency-profile';
 import type { LatencyProxyStats } from './latency-proxy';
@@ -30,6 +29,11 @@ export interface LatencyPlan {
   readonly perTar: number;
   /** Seconds the Go load generator GETs one object for the server's raw rate. */
   readonly serverSeconds: number;
+  /**
+   * The read-ahead window of every run (at least the run's in-flight count).
+   * @default the worker's `--prefetch` default
+   */
+  readonly prefetch?: number;
 }
 
 /** What the proxy saw during one shard run. */
@@ -75,21 +79,35 @@ export interface LatencyBenchResult {
   readonly rows: readonly InFlightRow[];
   /** The archive comparison, run at the worker's defaults. */
   readonly layouts: readonly LayoutRow[];
+  /**
+   * The one-per-object shard at the worker's defaults straight to the server, no proxy and no
+   * injected latency, one per round: what this host's CPU allows the worker.
+   */
+  readonly directRates: readonly number[];
+  readonly directEfficiencies: readonly number[];
   readonly defaults: { readonly concurrency: number; readonly prefetch: number };
 }
 
 const SERVER_CONCURRENCY = 64;
 
-/** Options of one shard run: the worker's defaults, with `inFlight` requests and read-ahead. */
-export function shardOptions(resultsBucket: string, inFlight?: number): ShardOptions {
-  const window = inFlight ?? INFER_DEFAULTS.concurrency;
+/** The in-flight counts issue 15 asks about. */
+export const IN_FLIGHT = [16, 32, 64, 128, 256, 512, 1024];
+
+/**
+ * Options of one shard run: the worker's defaults, with `inFlight` requests in flight and a
+ * read-ahead window of `prefetch`, widened to the in-flight count where that is larger.
+ */
+export function shardOptions(
+  resultsBucket: string,
+  prefetch: number,
+  inFlight = INFER_DEFAULTS.concurrency,
+): ShardOptions {
   return {
     ...INFER_DEFAULTS,
     shard: 0,
     resultsBucket,
-    ...(inFlight === undefined
-      ? {}
-      : { concurrency: inFlight, prefetch: Math.max(INFER_DEFAULTS.prefetch, window) }),
+    concurrency: inFlight,
+    prefetch: Math.max(prefetch, inFlight),
     maxErrorFraction: 0,
     progressSeconds: 3600,
   };
@@ -97,6 +115,7 @@ export function shardOptions(resultsBucket: string, inFlight?: number): ShardOpt
 
 interface Setup {
   readonly setupS3: S3Client;
+  /** The worker's client: through the proxy. */
   readonly workerS3: S3Client;
   readonly models: string;
   readonly results: string;
@@ -117,6 +136,7 @@ async function shardRate(
   records: number,
   options: ShardOptions,
   backend: string,
+  s3 = setup.workerS3,
 ) {
   const model = await resolveModel(setup.setupS3, setup.models, { name: 'digits' });
   const scorer = await loadScorer(model, setup.setupS3);
@@ -126,7 +146,7 @@ async function shardRate(
   const began = performance.now();
   try {
     const summary = await runShard({
-      s3: setup.workerS3,
+      s3,
       manifest,
       model,
       scorer,
@@ -171,8 +191,7 @@ export async function runLatencyBench(
   log: (line: string) => void,
 ): Promise<LatencyBenchResult> {
   const endpoint = await startLatencyEndpoint(plan.profile, plan.seed, log);
-  // Region and dummy credentials for every client; each names its endpoint itself.
-  Object.assign(process.env, emulatorEnvironment(endpoint.direct));
+  const prefetch = plan.prefetch ?? INFER_DEFAULTS.prefetch;
   try {
     const backend = await selectBackend('infer', log);
     const setupS3 = s3Client(endpoint.direct);
@@ -212,6 +231,8 @@ export async function runLatencyBench(
     log(`gofakes3 serves ${serverGetsPerSecond.toFixed(0)} small GETs/s (Go client, no proxy)`);
 
     const computeRates: number[] = [];
+    const directRates: number[] = [];
+    const directEfficiencies: number[] = [];
     const rows = plan.inFlight.map((inFlight) => ({
       inFlight,
       rates: [] as number[],
@@ -239,7 +260,7 @@ export async function runLatencyBench(
           setup,
           single,
           plan.images,
-          shardOptions(setup.results, row.inFlight),
+          shardOptions(setup.results, prefetch, row.inFlight),
           backend,
         );
         row.rates.push(run.rate);
@@ -254,13 +275,24 @@ export async function runLatencyBench(
           setup,
           layout.items,
           plan.images,
-          shardOptions(setup.results),
+          shardOptions(setup.results, prefetch),
           backend,
         );
         layout.rates.push(run.rate);
         layout.efficiencies.push(run.rate / compute);
         log(`round ${round + 1}: ${layout.name}: ${run.rate.toFixed(0)} records/s`);
       }
+      const direct = await shardRate(
+        setup,
+        single,
+        plan.images,
+        shardOptions(setup.results, prefetch),
+        backend,
+        setupS3,
+      );
+      directRates.push(direct.rate);
+      directEfficiencies.push(direct.rate / compute);
+      log(`round ${round + 1}: no injected latency: ${direct.rate.toFixed(0)} records/s`);
     }
     const meanBytes = (items: readonly ManifestItem[]) =>
       items.reduce((sum, item) => sum + item.size, 0) / items.length;
@@ -284,7 +316,9 @@ export async function runLatencyBench(
         rates,
         efficiencies,
       })),
-      defaults: { concurrency: INFER_DEFAULTS.concurrency, prefetch: INFER_DEFAULTS.prefetch },
+      directRates,
+      directEfficiencies,
+      defaults: { concurrency: INFER_DEFAULTS.concurrency, prefetch },
     };
   } finally {
     await endpoint.stop();

@@ -1,3 +1,4 @@
+import type { DocSection } from './benchmarks-doc';
 import { describeLatencyProfile } from './latency-profile';
 import type { InFlightRow, LatencyBenchResult } from './latency-bench';
 import type { MeasuredRate } from './measured-rates';
@@ -47,7 +48,9 @@ export function latencySection(
         `| ${row.inFlight} | ${fmt(median(row.rates))} | ${median(row.efficiencies).toFixed(3)} | ${list(row.rates)} | ${row.traffic.map((t) => `${t.stalls}/${t.retried}`).join(', ')} | ${Math.max(...row.traffic.map((t) => t.peakInFlight))} |`,
     ),
     '',
-    `In flight = the worker's \`--concurrency\`, with the read-ahead window (\`--prefetch\`) at least as large. Median of ${result.computeRates.length} rounds; every round measures compute only and then each row in turn, so load from other work on the shared machine falls on all of them alike, and each efficiency divides by its own round's compute rate.`,
+    `In flight = the worker's \`--concurrency\`; the read-ahead window (\`--prefetch\`) is ${result.defaults.prefetch} objects, or the in-flight count where larger. Median of ${result.computeRates.length} rounds; every round measures compute only and then each row in turn, so load from other work on the shared machine falls on all of them alike, and each efficiency divides by its own round's compute rate.`,
+    '',
+    `Control: the same shard at the worker's defaults straight to the server, no proxy and no injected latency, ${fmt(median(result.directRates))} records/s (efficiency ${median(result.directEfficiencies).toFixed(3)}; rounds: ${list(result.directRates)}): what this host's CPU allows the worker, whatever S3 does.`,
     '',
     meetsGoal
       ? `**Goal met** from ${best.inFlight} in flight: median efficiency ${median(best.efficiencies).toFixed(2)} >= ${EFFICIENCY_GOAL}.`
@@ -105,4 +108,21 @@ export function trafficTotals(result: LatencyBenchResult) {
     stalls: sum(all.map((t) => t.stalls)),
     retried: sum(all.map((t) => t.retried)),
   };
+}
+
+/** Both docs/benchmarks.md sections of a latency run, as `npm run bench` and bench:latency write them. */
+export function latencyDocSections(
+  result: LatencyBenchResult,
+  command: string,
+  date: string,
+  machine: string,
+): DocSection[] {
+  return [
+    { id: 'latency', heading: 'S3 latency', body: latencySection(result, command, date, machine) },
+    {
+      id: 'latency-tar',
+      heading: 'Archives at S3 latency',
+      body: archiveLatencySection(result, command, date),
+    },
+  ];
 }

@@ -38,8 +38,9 @@ export async function startS3Server(
   log: (line: string) => void = () => undefined,
 ): Promise<RunningS3Server> {
   const binary = ensureS3Server(log);
-  const child = spawn(binary, ['serve', '-addr', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Its stdin is a pipe from this process: when this process dies, the server exits too.
+  const child = spawn(binary, ['serve', '-addr', '127.0.0.1:0', '-exit-with-stdin'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

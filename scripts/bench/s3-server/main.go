@@ -2,7 +2,7 @@
 // to stand in for S3, plus a GET load generator that measures how fast it serves small objects
 // without the Node client in the way.
 //
-//	s3-server serve -addr 127.0.0.1:0            prints "listening on http://HOST:PORT", serves until killed
+//	s3-server serve -addr 127.0.0.1:0 [-exit-with-stdin]   prints "listening on http://HOST:PORT", serves until killed
 //	s3-server get-rate -url URL -seconds 3 -concurrency 64   prints "<requests> <seconds>"
 package main
 
@@ -43,8 +43,16 @@ func main() {
 func serve(args []string) error {
 	flags := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := flags.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	watchStdin := flags.Bool("exit-with-stdin", false, "exit when stdin closes (the parent process is gone)")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *watchStdin {
+		// A parent killed without the chance to stop the server closes the pipe: no orphan.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			os.Exit(0)
+		}()
 	}
 	// Quiet: a log line per request would cost more than serving it.
 	faker := gofakes3.New(s3mem.New(), gofakes3.WithLogger(gofakes3.DiscardLog()))

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchReport } from '../../../scripts/bench';
+import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 
@@ -138,6 +139,25 @@ describeOnEmulator(STACK_SERVICES, 'npm run bench at the smallest size', () => {
       'inference',
       'write',
     ]);
+  });
+
+  it('measures the worker at S3 latency and writes its sections and rates before the cost model', () => {
+    // given the smallest plan's latency run (16 and 64 in flight, 100 digits, 50 per tar)
+    const latency = report.latency!;
+    // when the report, the sections and the scratch rates file are read
+    const rates = readMeasuredRates(join(docsDir, 'measured-rates.json')).rows;
+    // then every row and layout has a rate, both sections are there, and the rates file that
+    // cost.md was written from holds this run's two rows
+    expect(latency.rows.map((row) => row.inFlight)).toEqual([16, 64]);
+    expect(latency.rows.every((row) => row.rates[0] > 0)).toBe(true);
+    expect(latency.layouts.map((layout) => layout.objects)).toEqual([100, 2]);
+    for (const id of ['latency', 'latency-tar']) {
+      expect(benchmarks).toContain(`<!-- bench:${id}:start -->`);
+    }
+    expect(benchmarks).toContain('## S3 latency');
+    expect(rates.map((row) => row.recordsPerObject)).toEqual([1, 50]);
+    expect(rates.every((row) => row.source.includes('npm run bench -- --size small'))).toBe(true);
+    expect(stdout).toMatch(/S3 latency: best \d+ records\/s at (16|64) in flight/);
   });
 
   it('writes the cost model next to the benchmarks, with its optimiser and charts', () => {

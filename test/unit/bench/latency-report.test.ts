@@ -44,6 +44,8 @@ const result = (rows: InFlightRow[]): LatencyBenchResult => ({
       efficiencies: [0.8, 0.9, 0.7],
     },
   ],
+  directRates: [500, 600, 550],
+  directEfficiencies: [0.5, 0.6, 0.55],
   defaults: { concurrency: 64, prefetch: 64 },
 });
 
