@@ -65,16 +65,17 @@ const KNOBS: Readonly<Record<NumericOption, Knob>> = {
     integer: true,
     min: 1,
   },
-  // docs/container.md, Requests in flight: at S3's latency (tens of ms per small GET) 16 in
-  // flight cap a worker near 420 GETs/s; 64, the read-ahead window, lifts that to ~1,700.
+  // docs/container.md, Requests in flight: measured at S3's latency (npm run bench:latency).
   concurrency: {
     flag: '--concurrency',
     env: 'WORKER_CONCURRENCY',
-    fallback: 64,
+    fallback: 128,
     integer: true,
     min: 1,
   },
-  prefetch: { flag: '--prefetch', env: 'WORKER_PREFETCH', fallback: 64, integer: true, min: 1 },
+  // Wide, so the other downloads go on while the model waits on a stalled one (Requests in
+  // flight); --prefetch-bytes keeps large objects to a few.
+  prefetch: { flag: '--prefetch', env: 'WORKER_PREFETCH', fallback: 1024, integer: true, min: 1 },
   prefetchBytes: {
     flag: '--prefetch-bytes',
     env: 'WORKER_PREFETCH_BYTES',

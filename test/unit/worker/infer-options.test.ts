@@ -23,7 +23,7 @@ describe('parseInferOptions', () => {
 
     // then the benchmarks, which spread INFER_DEFAULTS, run the worker as a job would
     expect(options).toMatchObject(INFER_DEFAULTS);
-    expect(INFER_DEFAULTS).toMatchObject({ batchSize: 128, concurrency: 64, topK: 3 });
+    expect(INFER_DEFAULTS).toMatchObject({ batchSize: 128, concurrency: 128, topK: 3 });
   });
 
   it('lets --shard override the array index', () => {
