@@ -37,7 +37,7 @@ export function latencySection(
   return [
     `Command: \`${command}\` on ${date}; ${machine}. Backend ${result.backend}; default digits CNN at the worker's batch size ${result.batchSize}, ${result.decodeThreads} decode thread(s); ${result.images.toLocaleString('en-US')} PNG digits of ${result.meanObjectBytes.toFixed(0)} bytes on average, one per object.`,
     '',
-    `S3 endpoint: gofakes3 v1.2.0 (in memory, built from scripts/bench/s3-server) behind the project's latency proxy (scripts/bench/latency-proxy.ts), ${describeLatencyProfile(result.profile)}, seed ${result.seed}. The server alone serves **${result.serverGetsPerSecond.toFixed(0)} small GETs/s** (its own Go load generator, ${result.serverConcurrency} connections, no proxy), ${(result.serverGetsPerSecond / scoring).toFixed(0)}x the best end-to-end rate below, so the server is not what limits it.`,
+    `S3 endpoint: gofakes3 v1.2.0 (in memory, built from scripts/bench/s3-server) behind the project's latency proxy (scripts/bench/latency-proxy.ts), ${describeLatencyProfile(result.profile)}, seed ${result.seed}. The server alone serves **${result.serverGetsPerSecond.toFixed(0)} small GETs/s** (its own Go load generator, ${result.serverConcurrency} connections, no proxy), ${(result.serverGetsPerSecond / scoring).toFixed(0)}x the best end-to-end rate below, so the server is not what limits it. The profile follows AWS's S3 performance guidelines (small requests, under 512 KB: median latency in the tens of milliseconds; retry a GET not answered after 2 s); its p99 and stall rate are this project's assumptions (scripts/bench/latency-profile.ts).`,
     '',
     `Compute only (scorer on in-memory inputs, same rounds): ${fmt(compute)} records/s (rounds: ${list(result.computeRates)}).`,
     '',
