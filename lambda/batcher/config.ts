@@ -14,7 +14,7 @@ export const MAX_ARRAY_SIZE = 10_000;
 export const DEFAULT_THRESHOLDS: BatchThresholds = {
   maxFiles: 40_000,
   maxBytes: 10 * 1024 ** 3,
-  maxWaitMs: 1_320_000,
+  maxWaitMs: 1_440_000,
 };
 export const DEFAULT_SHARD_SIZE = 40_000;
 

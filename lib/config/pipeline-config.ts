@@ -90,7 +90,7 @@ export const DEFAULT_CONFIG: PipelineConfig = {
   maxReceiveCount: 5,
   maxBatchFiles: 40000,
   maxBatchBytes: 10 * 1024 ** 3,
-  maxBatchWaitSeconds: 1320,
+  maxBatchWaitSeconds: 1440,
   shardSize: 40000,
   instanceTypes: ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'],
   maxVcpus: 64,

@@ -78,7 +78,7 @@ describe('BatcherFunction', () => {
         Variables: Match.objectLike({
           MAX_BATCH_FILES: '40000',
           MAX_BATCH_BYTES: String(10 * 1024 ** 3),
-          MAX_BATCH_WAIT_SECONDS: '1320',
+          MAX_BATCH_WAIT_SECONDS: '1440',
           SHARD_SIZE: '40000',
           INPUT_PREFIX: 'incoming/',
           MODEL_NAME: 'digits',
