@@ -1,7 +1,7 @@
 /**
  * One thread setting of `npm run bench:threads`, in its own process because TensorFlow reads
  * TF_NUM_INTRAOP_THREADS and TF_NUM_INTEROP_THREADS once, when the binding creates its context.
- * The parent (scripts/bench-threads.ts) sets those, the emulator's environment and
+ * The parent (scripts/bench/bench-threads.ts) sets those, the emulator's environment and
  * BENCH_THREADS_BUCKET (holding the registered digit model); this prints one JSON ProbeResult.
  */
 import { availableParallelism } from 'node:os';

@@ -1,4 +1,4 @@
-"""The Keras peer of the training benchmark (scripts/bench-train.ts runs it).
+"""The Keras peer of the training benchmark (scripts/bench/bench-train.ts runs it).
 
 Reads the work the TypeScript side exported to WORKDIR (layers, initial weights, training and
 validation digits), rebuilds the same model in Keras with the same weights, and times one epoch

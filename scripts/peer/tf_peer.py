@@ -1,4 +1,4 @@
-"""The Python TensorFlow peer of the worker benchmark (scripts/bench.ts runs it).
+"""The Python TensorFlow peer of the worker benchmark (scripts/bench/bench-all.ts runs it).
 
 Reads the work the TypeScript side exported to WORKDIR (model layers, weights, inputs, PNGs),
 rebuilds the same model in Keras with the same weights, checks it gives the same scores, and

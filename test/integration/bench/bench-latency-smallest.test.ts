@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LatencyReport } from '../../../scripts/bench-latency';
+import type { LatencyReport } from '../../../scripts/bench/bench-latency';
 import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -33,7 +33,7 @@ describe('npm run bench:latency at the smallest size', () => {
     const bench = await run([
       '--import',
       'tsx',
-      'scripts/bench-latency.ts',
+      'scripts/bench/bench-latency.ts',
       ...['--images', '100', '--in-flight', '16,64', '--rounds', '1', '--per-tar', '50'],
       ...['--server-seconds', '0.5', '--docs-dir', docsDir, '--json', jsonFile, '--write'],
     ]);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchReport } from '../../../scripts/bench';
+import type { BenchReport } from '../../../scripts/bench/bench-all';
 import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { STACK_SERVICES } from '../../helpers/stack-services';
@@ -39,7 +39,7 @@ describeOnEmulator(STACK_SERVICES, 'npm run bench at the smallest size', () => {
     const bench = await run([
       '--import',
       'tsx',
-      'scripts/bench.ts',
+      'scripts/bench/bench-all.ts',
       '--size',
       'small',
       '--docs-dir',

@@ -6,10 +6,10 @@
  * Prints a markdown section for docs/benchmarks.md.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ManifestItem } from '../lib/contracts/manifest';
-import { INFER_DEFAULTS } from '../container/src/infer/infer-options';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
-import { ensureNative } from '../container/native/ensure-native';
+import type { ManifestItem } from '../../lib/contracts/manifest';
+import { INFER_DEFAULTS } from '../../container/src/infer/infer-options';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
+import { ensureNative } from '../../container/native/ensure-native';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 2000);
 const PER_TAR = Number(process.env.BENCH_PER_TAR ?? 1000);
@@ -18,16 +18,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Imported once the endpoint environment is set, so SDK clients use it. */
 async function loadModules() {
   return {
-    clients: await import('../lib/contracts/aws-clients'),
-    backend: await import('../container/src/backend/select-backend'),
-    loadScorer: (await import('../container/src/model/load-scorer')).loadScorer,
-    resolveModel: (await import('../container/src/model/resolve-model')).resolveModel,
-    runShard: (await import('../container/src/infer/run-shard')).runShard,
-    createBucket: (await import('../test/helpers/emulator-resources')).createBucket,
-    fixtures: await import('../test/helpers/worker-model-fixture'),
-    images: await import('../test/helpers/worker-image-fixtures'),
-    batch: await import('../test/helpers/worker-batch-fixture'),
-    tars: await import('../test/helpers/tar-fixtures'),
+    clients: await import('../../lib/contracts/aws-clients'),
+    backend: await import('../../container/src/backend/select-backend'),
+    loadScorer: (await import('../../container/src/model/load-scorer')).loadScorer,
+    resolveModel: (await import('../../container/src/model/resolve-model')).resolveModel,
+    runShard: (await import('../../container/src/infer/run-shard')).runShard,
+    createBucket: (await import('../../test/helpers/emulator-resources')).createBucket,
+    fixtures: await import('../../test/helpers/worker-model-fixture'),
+    images: await import('../../test/helpers/worker-image-fixtures'),
+    batch: await import('../../test/helpers/worker-batch-fixture'),
+    tars: await import('../../test/helpers/tar-fixtures'),
   };
 }
 type Modules = Awaited<ReturnType<typeof loadModules>>;

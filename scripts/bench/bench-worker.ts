@@ -14,10 +14,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
-import type { ManifestItem } from '../lib/contracts/manifest';
-import { INFER_DEFAULTS } from '../container/src/infer/infer-options';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
-import { ensureNative } from '../container/native/ensure-native';
+import type { ManifestItem } from '../../lib/contracts/manifest';
+import { INFER_DEFAULTS } from '../../container/src/infer/infer-options';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
+import { ensureNative } from '../../container/native/ensure-native';
 
 const BATCH_SIZES = (process.env.BENCH_BATCH_SIZES ?? '1,8,32,128,256').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 1000);
@@ -29,24 +29,25 @@ const TENSOR_OBJECTS = 100;
 const TENSOR_LINES = 1000;
 const FEATURES = 16;
 const ROUND_MS = 600;
-const CHART = join(__dirname, '..', 'docs', 'benchmarks-worker.svg');
+const CHART = join(__dirname, '..', '..', 'docs', 'benchmarks-worker.svg');
 
 /** Imported once the emulator environment is set, so SDK clients use its endpoint. */
 async function loadModules() {
   return {
-    clients: await import('../lib/contracts/aws-clients'),
-    backend: await import('../container/src/backend/select-backend'),
-    loadScorer: (await import('../container/src/model/load-scorer')).loadScorer,
-    resolveModel: (await import('../container/src/model/resolve-model')).resolveModel,
-    objectRecords: (await import('../container/src/infer/input/object-records')).objectRecords,
-    downloadObject: (await import('../container/src/infer/input/download-object')).downloadObject,
-    orderedPrefetch: (await import('../container/src/infer/pipeline/ordered-prefetch'))
+    clients: await import('../../lib/contracts/aws-clients'),
+    backend: await import('../../container/src/backend/select-backend'),
+    loadScorer: (await import('../../container/src/model/load-scorer')).loadScorer,
+    resolveModel: (await import('../../container/src/model/resolve-model')).resolveModel,
+    objectRecords: (await import('../../container/src/infer/input/object-records')).objectRecords,
+    downloadObject: (await import('../../container/src/infer/input/download-object'))
+      .downloadObject,
+    orderedPrefetch: (await import('../../container/src/infer/pipeline/ordered-prefetch'))
       .orderedPrefetch,
-    runShard: (await import('../container/src/infer/run-shard')).runShard,
-    createBucket: (await import('../test/helpers/emulator-resources')).createBucket,
-    fixtures: await import('../test/helpers/worker-model-fixture'),
-    images: await import('../test/helpers/worker-image-fixtures'),
-    batch: await import('../test/helpers/worker-batch-fixture'),
+    runShard: (await import('../../container/src/infer/run-shard')).runShard,
+    createBucket: (await import('../../test/helpers/emulator-resources')).createBucket,
+    fixtures: await import('../../test/helpers/worker-model-fixture'),
+    images: await import('../../test/helpers/worker-image-fixtures'),
+    batch: await import('../../test/helpers/worker-batch-fixture'),
   };
 }
 type Modules = Awaited<ReturnType<typeof loadModules>>;

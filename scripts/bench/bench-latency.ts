@@ -13,14 +13,14 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNative } from '../container/native/ensure-native';
-import { replaceSection } from './bench/benchmarks-doc';
-import { parseArgs } from './bench/cli-args';
-import { DOC_MAX_LATENCY_SECONDS } from './bench/cost-doc';
-import { DEFAULT_ASSUMPTIONS, DEFAULT_THRESHOLDS, DEFAULT_WORKLOAD } from './bench/cost-model';
-import { formatMarkdown } from './bench/format-markdown';
-import { IN_FLIGHT, LatencyBenchResult, LatencyPlan, runLatencyBench } from './bench/latency-bench';
-import { parseLatencyProfile } from './bench/latency-profile';
+import { ensureNative } from '../../container/native/ensure-native';
+import { replaceSection } from './benchmarks-doc';
+import { parseArgs } from './cli-args';
+import { DOC_MAX_LATENCY_SECONDS } from './cost-doc';
+import { DEFAULT_ASSUMPTIONS, DEFAULT_THRESHOLDS, DEFAULT_WORKLOAD } from './cost-model';
+import { formatMarkdown } from './format-markdown';
+import { IN_FLIGHT, LatencyBenchResult, LatencyPlan, runLatencyBench } from './latency-bench';
+import { parseLatencyProfile } from './latency-profile';
 import {
   archiveLatencySection,
   bestInFlight,
@@ -28,11 +28,11 @@ import {
   latencySection,
   measuredRateRows,
   trafficTotals,
-} from './bench/latency-report';
-import { machine } from './bench/machine';
-import { readMeasuredRates, upsertMeasuredRates } from './bench/measured-rates';
-import { median } from './bench/median-rows';
-import { writeCostDocs } from './cost-model';
+} from './latency-report';
+import { machine } from './machine';
+import { readMeasuredRates, upsertMeasuredRates } from './measured-rates';
+import { median } from './median-rows';
+import { writeCostDocs } from './write-cost-docs';
 
 export interface LatencyReport {
   readonly date: string;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     strings: ['in-flight', 'latency', 'docs-dir', 'json', 'from-json'],
     flags: ['write'],
   });
-  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
+  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', '..', 'docs');
   const fromJson = args.strings.get('from-json');
   if (fromJson !== undefined) {
     const saved = JSON.parse(readFileSync(fromJson, 'utf-8')) as LatencyReport;

@@ -11,15 +11,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../lib/contracts/aws-clients';
-import { registerDigitsChampion } from './bench/bench-model';
-import { replaceSection } from './bench/benchmarks-doc';
-import { parseArgs } from './bench/cli-args';
-import { formatMarkdown } from './bench/format-markdown';
-import type { ProbeRequest, ProbeResult } from './bench/threads-probe';
-import { fastestSetting, summariseThreads, threadsSection } from './bench/threads-report';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
-import { ensureNative } from '../container/native/ensure-native';
+import { s3Client } from '../../lib/contracts/aws-clients';
+import { registerDigitsChampion } from './bench-model';
+import { replaceSection } from './benchmarks-doc';
+import { parseArgs } from './cli-args';
+import { formatMarkdown } from './format-markdown';
+import type { ProbeRequest, ProbeResult } from './threads-probe';
+import { fastestSetting, summariseThreads, threadsSection } from './threads-report';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
+import { ensureNative } from '../../container/native/ensure-native';
 
 const log = (line: string) => process.stderr.write(`[bench:threads] ${line}\n`);
 const numbers = (text: string) => text.split(',').map(Number);
@@ -36,7 +36,7 @@ function probe(env: NodeJS.ProcessEnv): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'bench', 'threads-probe.ts')],
+      ['--import', 'tsx', join(__dirname, 'threads-probe.ts')],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const intra = numbers(args.strings.get('intra') ?? '1,2');
   const inter = numbers(args.strings.get('inter') ?? '1,2');
   const rounds = Number(args.strings.get('rounds') ?? '3');
-  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
+  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', '..', 'docs');
   const date = new Date().toISOString().slice(0, 10);
   await ensureNative(log);
   const emulator = await startEmulator(log);

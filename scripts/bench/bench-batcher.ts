@@ -5,24 +5,24 @@
  * 2. One invocation of 10,000 SQS messages end to end against the emulator (moto): buffer,
  *    close, manifest and SubmitJob, with its time and the peak memory of this process, which
  *    must fit the function's 512 MB.
- * Usage: tsx scripts/bench-batcher.ts [--messages 10000] [--pure-messages 200000]
+ * Usage: tsx scripts/bench/bench-batcher.ts [--messages 10000] [--pure-messages 200000]
  */
 import { randomUUID } from 'node:crypto';
 import { BatchClient } from '@aws-sdk/client-batch';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { dynamoClient, s3Client } from '../lib/contracts/aws-clients';
-import { BatchCounters, closeReason, countFitting } from '../lambda/batcher/batch-policy';
-import { DEFAULT_THRESHOLDS } from '../lambda/batcher/config';
-import { createBatcherContext } from '../lambda/batcher/create-context';
-import { parseS3EventBody } from '../lambda/batcher/parse-s3-event';
-import { routeEvent } from '../lambda/batcher/route-event';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
+import { dynamoClient, s3Client } from '../../lib/contracts/aws-clients';
+import { BatchCounters, closeReason, countFitting } from '../../lambda/batcher/batch-policy';
+import { DEFAULT_THRESHOLDS } from '../../lambda/batcher/config';
+import { createBatcherContext } from '../../lambda/batcher/create-context';
+import { parseS3EventBody } from '../../lambda/batcher/parse-s3-event';
+import { routeEvent } from '../../lambda/batcher/route-event';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
 import {
   createBatchResources,
   createBufferTable,
-} from '../test/helpers/batcher-emulator-resources';
-import { createBucket } from '../test/helpers/emulator-resources';
-import { s3EventBody, sqsEvent, sqsRecord } from '../test/helpers/s3-event-factory';
+} from '../../test/helpers/batcher-emulator-resources';
+import { createBucket } from '../../test/helpers/emulator-resources';
+import { s3EventBody, sqsEvent, sqsRecord } from '../../test/helpers/s3-event-factory';
 
 const PURE_TARGET_PER_SECOND = 50_000;
 const LAMBDA_MEMORY_MB = 512;

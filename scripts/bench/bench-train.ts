@@ -15,14 +15,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../lib/contracts/aws-clients';
-import { buildModel, DIGITS_CNN } from '../container/src/train/architecture';
-import { runTraining, trainingConfigKey } from '../container/src/train/run-training';
-import { prepareTrainingBackend } from '../container/src/train/training-backend';
-import { digitRange, uploadDigits } from '../test/helpers/train-digits';
-import { median } from './bench/median-rows';
-import { ensurePeerVenv } from './bench/peer-runner';
-import { exportTrainingWork, runTrainingPeer, TrainingPeerResult } from './bench/train-peer';
+import { s3Client } from '../../lib/contracts/aws-clients';
+import { buildModel, DIGITS_CNN } from '../../container/src/train/architecture';
+import { runTraining, trainingConfigKey } from '../../container/src/train/run-training';
+import { prepareTrainingBackend } from '../../container/src/train/training-backend';
+import { digitRange, uploadDigits } from '../../test/helpers/train-digits';
+import { median } from './median-rows';
+import { ensurePeerVenv } from './peer-runner';
+import { exportTrainingWork, runTrainingPeer, TrainingPeerResult } from './train-peer';
 import {
   TRAIN_CLASSES,
   TRAIN_LEARNING_RATE,
@@ -31,9 +31,9 @@ import {
   TrainingDigits,
   trainingDigits,
   trainingThroughput,
-} from './bench/train-throughput';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
-import { ensureNative } from '../container/native/ensure-native';
+} from './train-throughput';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
+import { ensureNative } from '../../container/native/ensure-native';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);

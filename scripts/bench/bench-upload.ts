@@ -12,15 +12,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../lib/contracts/aws-clients';
-import { UPLOAD_LIMITS, UploadLimits } from '../container/src/infer/output/upload-concatenated';
-import { replaceSection } from './bench/benchmarks-doc';
-import { parseArgs } from './bench/cli-args';
-import { formatMarkdown } from './bench/format-markdown';
-import { markdownTable, sig } from './bench/markdown-table';
-import { median } from './bench/median-rows';
-import type { UploadProbeRequest, UploadProbeResult } from './bench/upload-probe';
-import { emulatorEnvironment, startEmulator, MOTO_VERSION } from './local/moto-server';
+import { s3Client } from '../../lib/contracts/aws-clients';
+import { UPLOAD_LIMITS, UploadLimits } from '../../container/src/infer/output/upload-concatenated';
+import { replaceSection } from './benchmarks-doc';
+import { parseArgs } from './cli-args';
+import { formatMarkdown } from './format-markdown';
+import { markdownTable, sig } from './markdown-table';
+import { median } from './median-rows';
+import type { UploadProbeRequest, UploadProbeResult } from './upload-probe';
+import { emulatorEnvironment, startEmulator, MOTO_VERSION } from '../local/moto-server';
 
 const log = (line: string) => process.stderr.write(`[bench:upload] ${line}\n`);
 const numbers = (text: string) => text.split(',').map(Number);
@@ -34,7 +34,7 @@ function probe(env: NodeJS.ProcessEnv): Promise<UploadProbeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', join(__dirname, 'bench', 'upload-probe.ts')],
+      ['--expose-gc', '--import', 'tsx', join(__dirname, 'upload-probe.ts')],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const sizes = numbers(args.strings.get('sizes') ?? '8,64,256');
   const rounds = Number(args.strings.get('rounds') ?? '3');
   const chunkKiB = Number(args.strings.get('chunk-kib') ?? '256');
-  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
+  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', '..', 'docs');
   const date = new Date().toISOString().slice(0, 10);
   const emulator = await startEmulator(log);
   Object.assign(process.env, emulatorEnvironment(emulator.endpoint));

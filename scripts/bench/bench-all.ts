@@ -15,11 +15,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { s3Client } from '../lib/contracts/aws-clients';
-import { benchPlan, BenchPlan } from './bench/bench-size';
-import { DocSection, replaceSection } from './bench/benchmarks-doc';
-import { parseArgs } from './bench/cli-args';
-import { ComputeBenchResult, runComputeBench } from './bench/compute-bench';
+import { s3Client } from '../../lib/contracts/aws-clients';
+import { benchPlan, BenchPlan } from './bench-size';
+import { DocSection, replaceSection } from './benchmarks-doc';
+import { parseArgs } from './cli-args';
+import { ComputeBenchResult, runComputeBench } from './compute-bench';
 import {
   limitChart,
   limitSection,
@@ -29,34 +29,34 @@ import {
   peersChart,
   peersSection,
   PEERS_CHART_FILE,
-} from './bench/compute-report';
+} from './compute-report';
 import {
   COST_CHART_FILE,
   CostInputs,
   CostSections,
   DOC_MAX_LATENCY_SECONDS,
   FRONTIER_CHART_FILE,
-} from './bench/cost-doc';
+} from './cost-doc';
 import {
   costScenario,
   DEFAULT_ASSUMPTIONS,
   DEFAULT_THRESHOLDS,
   DEFAULT_WORKLOAD,
-} from './bench/cost-model';
-import { scenarioSummary } from './bench/cost-report';
-import { accountedExactlyOnce } from './bench/e2e-accounting';
-import { EndToEndResult, runEndToEnd } from './bench/e2e-bench';
-import { endToEndSection } from './bench/e2e-report';
-import { formatMarkdown } from './bench/format-markdown';
-import { runLatencyBench, LatencyBenchResult } from './bench/latency-bench';
-import { bestInFlight, latencyDocSections, measuredRateRows } from './bench/latency-report';
-import { median } from './bench/median-rows';
-import { machine } from './bench/machine';
-import { readMeasuredRates, upsertMeasuredRates } from './bench/measured-rates';
-import { renderLineChart, LineChart } from './bench/svg-line-chart';
-import { emulatorEnvironment, startEmulator } from './local/moto-server';
-import { writeCostDocs } from './cost-model';
-import { ensureNative } from '../container/native/ensure-native';
+} from './cost-model';
+import { scenarioSummary } from './cost-report';
+import { accountedExactlyOnce } from './e2e-accounting';
+import { EndToEndResult, runEndToEnd } from './e2e-bench';
+import { endToEndSection } from './e2e-report';
+import { formatMarkdown } from './format-markdown';
+import { runLatencyBench, LatencyBenchResult } from './latency-bench';
+import { bestInFlight, latencyDocSections, measuredRateRows } from './latency-report';
+import { median } from './median-rows';
+import { machine } from './machine';
+import { readMeasuredRates, upsertMeasuredRates } from './measured-rates';
+import { renderLineChart, LineChart } from './svg-line-chart';
+import { emulatorEnvironment, startEmulator } from '../local/moto-server';
+import { writeCostDocs } from './write-cost-docs';
+import { ensureNative } from '../../container/native/ensure-native';
 
 export interface BenchReport {
   readonly size: string;
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   });
   const size = args.strings.get('size') ?? 'medium';
   const plan = benchPlan(size);
-  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', 'docs');
+  const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', '..', 'docs');
   const fromJson = args.strings.get('from-json');
   const report = fromJson
     ? await writeBenchDocs(JSON.parse(readFileSync(fromJson, 'utf-8')) as BenchReport, docsDir)
