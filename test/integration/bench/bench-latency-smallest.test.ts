@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LatencyReport } from '../../../scripts/bench/bench-latency';
 import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -20,8 +21,9 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 // `npm run bench:latency` at its smallest, once, into a scratch docs folder holding a copy of
-// the measured rates; the tests read what it wrote. No timing is asserted.
-describe('npm run bench:latency at the smallest size', () => {
+// the measured rates; the tests read what it wrote. No timing is asserted. It needs no emulator
+// service: the bench starts its own S3 server (gofakes3) and latency proxy.
+describeOnEmulator([], 'npm run bench:latency at the smallest size', () => {
   let docsDir: string;
   let report: LatencyReport;
   let benchmarks: string;
