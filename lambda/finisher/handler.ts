@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { s3Client } from '../../lib/contracts/aws-clients';
-import { FINISHER_ENV } from '../../lib/contracts/finisher-env';
+import { FINISHER_ENV, FINISHER_SERVICE } from '../../lib/contracts/finisher-env';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lib/contracts/metrics-namespace';
 import { BatchStore } from './batch-store';
 import { CompletionNotifier } from './completion-notifier';
@@ -13,8 +13,6 @@ import { LineSink, stdoutSink } from '../shared/line-sink';
 import { SinkLogger } from '../shared/sink-logger';
 import { SinkMetrics } from '../shared/sink-metrics';
 
-/** Service name of the finisher's logs and metrics, unless POWERTOOLS_SERVICE_NAME says otherwise. */
-export const FINISHER_SERVICE = 'gbi-finisher';
 
 export type FinisherHandler = (event: unknown, context: Context) => Promise<FinishResult>;
 

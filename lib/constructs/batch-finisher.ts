@@ -1,26 +1,21 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_EVENT_BUS, FINISHER_ENV } from '../contracts/finisher-env';
+import { DEFAULT_EVENT_BUS, FINISHER_ENV, FINISHER_SERVICE } from '../contracts/finisher-env';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { deadLetterQueue } from './private/dead-letter-queue';
 import { grantPrefix } from './private/prefix-grants';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
-const ENTRY = path.join(PROJECT_ROOT, 'lambda', 'finisher', 'handler.ts');
+import { projectFunction } from './private/project-function';
 
 /** Key pattern of the batch summaries, the only objects the finisher creates. */
 export const BATCH_SUMMARY_PATTERN = `${RESULTS_PREFIXES.summaries}*/batch.json`;
@@ -138,44 +133,27 @@ export class BatchFinisher extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
     }
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      // Kept like the summaries: the record of which batch ended how.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // An own role instead of the default one with AWSLambdaBasicExecutionRole, which may create
-    // and write every log group of the account: this one writes only the finisher's.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'The batch finisher: manifests, shard summaries, batch.json and its events',
-    });
-    logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      role: this.role,
-      entry: ENTRY,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+    const { function: fn, role } = projectFunction(this, {
+      lambdaFolder: 'finisher',
+      roleDescription: 'The batch finisher: manifests, shard summaries, batch.json and its events',
       memorySize: props.memoryMiB ?? 512,
       timeout: props.timeout ?? Duration.seconds(60),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: { minify: true, sourceMap: true, target: 'node24', forceDockerBundling: false },
-      // Lambda retries a failed asynchronous invocation twice, then keeps the event here with
-      // the error message that names what was wrong.
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 2,
       environment: {
         [FINISHER_ENV.resultsBucket]: props.resultsBucket.bucketName,
         [FINISHER_ENV.eventBus]: busName,
         [FINISHER_ENV.topicArn]: this.topic?.topicArn ?? '',
         [FINISHER_ENV.metricsNamespace]: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
-        [FINISHER_ENV.serviceName]: 'gbi-finisher',
-        NODE_OPTIONS: '--enable-source-maps',
+        [FINISHER_ENV.serviceName]: FINISHER_SERVICE,
+      },
+      functionProps: {
+        // Lambda retries a failed asynchronous invocation twice, then keeps the event here with
+        // the error message that names what was wrong.
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
       },
     });
+    this.function = fn;
+    this.role = role;
 
     this.rule = new events.Rule(this, 'JobEnded', {
       description:

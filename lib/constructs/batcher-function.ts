@@ -1,14 +1,11 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,9 +13,7 @@ import { BATCHER_ENV, BUFFER_CLAIMS_BY_KEY_INDEX } from '../contracts/batcher-en
 import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
-const ENTRY = path.join(PROJECT_ROOT, 'lambda', 'batcher', 'handler.ts');
+import { projectFunction } from './private/project-function';
 
 export interface BatchingThresholds {
   /** A batch closes at this many files... */
@@ -110,31 +105,11 @@ export class BatcherFunction extends Construct {
     });
 
     const timeout = props.timeout ?? Duration.seconds(120);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      // Kept like the data: the record of which batch was submitted when.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // An own role instead of the default one with AWSLambdaBasicExecutionRole, which may create
-    // and write every log group of the account: this one writes only the batcher's.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'The batcher: its own log group, buffer, manifests and job submission',
-    });
-    logGroup.grantWrite(this.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      role: this.role,
-      entry: ENTRY,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+    const { function: fn, role } = projectFunction(this, {
+      lambdaFolder: 'batcher',
+      roleDescription: 'The batcher: its own log group, buffer, manifests and job submission',
       memorySize: props.memoryMiB ?? 512,
       timeout,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: { minify: true, sourceMap: true, target: 'node24', forceDockerBundling: false },
       environment: {
         [BATCHER_ENV.bufferTable]: this.bufferTable.tableName,
         [BATCHER_ENV.resultsBucket]: props.resultsBucket.bucketName,
@@ -150,9 +125,10 @@ export class BatcherFunction extends Construct {
         [BATCHER_ENV.maxBatchWaitSeconds]: String(props.thresholds.maxWait.toSeconds()),
         [BATCHER_ENV.shardSize]: String(props.thresholds.shardSize),
         [BATCHER_ENV.metricsNamespace]: this.metricsNamespace,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    this.function = fn;
+    this.role = role;
 
     this.function.addEventSource(
       new SqsEventSource(props.queue, {

@@ -17,3 +17,6 @@ export const FINISHER_ENV = {
 
 /** The bus EventBridge calls `default`: every account has it, PutEvents without a name uses it. */
 export const DEFAULT_EVENT_BUS = 'default';
+
+/** The Powertools service name of the finisher: the `service` of its log lines and metrics. */
+export const FINISHER_SERVICE = 'gbi-finisher';
