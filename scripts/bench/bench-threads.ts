@@ -6,10 +6,10 @@
  * container/src/backend/native-threads.ts come from it.
  *   npm run bench:threads -- [--intra 1,2] [--inter 1,2] [--rounds 3] [--docs-dir DIR]
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { runJsonProbe } from '../shared/run-node';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../lib/contracts/aws-clients';
 import { registerDigitsChampion } from './bench-model';
@@ -33,25 +33,7 @@ const REQUEST: ProbeRequest = {
 };
 
 function probe(env: NodeJS.ProcessEnv): Promise<ProbeResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, 'threads-probe.ts')],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.once('error', reject);
-    child.once('close', (status) => {
-      if (status !== 0) {
-        reject(new Error(`threads-probe exited ${status}: ${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ProbeResult);
-    });
-  });
+  return runJsonProbe<ProbeResult>(['--import', 'tsx', join(__dirname, 'threads-probe.ts')], env);
 }
 
 async function main(): Promise<void> {

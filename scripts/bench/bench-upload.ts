@@ -7,10 +7,10 @@
  * the generated part of the "Shard output writer" section of docs/benchmarks.md.
  *   npm run bench:upload -- [--sizes 8,64,256] [--rounds 3] [--chunk-kib 256] [--docs-dir DIR]
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { runJsonProbe } from '../shared/run-node';
 import { CreateBucketCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../lib/contracts/aws-clients';
 import { UPLOAD_LIMITS, UploadLimits } from '../../container/src/infer/output/upload-concatenated';
@@ -31,25 +31,10 @@ const settingName = (limits: UploadLimits) =>
   `${limits.partBytes / 1024 ** 2} MiB parts, queueSize ${limits.queueSize}`;
 
 function probe(env: NodeJS.ProcessEnv): Promise<UploadProbeResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', join(__dirname, 'upload-probe.ts')],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.once('error', reject);
-    child.once('close', (status) => {
-      if (status !== 0) {
-        reject(new Error(`upload-probe exited ${status}: ${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as UploadProbeResult);
-    });
-  });
+  return runJsonProbe<UploadProbeResult>(
+    ['--expose-gc', '--import', 'tsx', join(__dirname, 'upload-probe.ts')],
+    env,
+  );
 }
 
 interface Run {

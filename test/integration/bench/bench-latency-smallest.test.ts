@@ -1,24 +1,14 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LatencyReport } from '../../../scripts/bench/bench-latency';
 import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
+import { runNode } from '../../../scripts/shared/run-node';
 
 const REPO = join(__dirname, '..', '..', '..');
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runNode(args, { cwd: REPO });
 
 // `npm run bench:latency` at its smallest, once, into a scratch docs folder holding a copy of
 // the measured rates; the tests read what it wrote. No timing is asserted. It needs no emulator

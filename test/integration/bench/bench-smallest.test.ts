@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,24 +5,11 @@ import type { BenchReport } from '../../../scripts/bench/bench-all';
 import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { STACK_SERVICES } from '../../helpers/stack-services';
+import { runNode } from '../../../scripts/shared/run-node';
 
 const REPO = join(__dirname, '..', '..', '..');
 
-/**
- * Runs the command without blocking this process: a single test file runs inside jest's main
- * process, which must keep draining the emulator's log pipe or moto stalls on a full pipe.
- */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runNode(args, { cwd: REPO });
 
 // `npm run bench -- --size small`, once, into a scratch docs folder; the tests read its output.
 // No timing is asserted: only that every part ran and produced its numbers and sections.
