@@ -18,7 +18,7 @@ export interface MetricContext {
 /**
  * One invocation's metrics, as CloudWatch Embedded Metric Format: CloudWatch Logs extracts them,
  * so the function needs no metrics client or permission
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+ * (Amazon CloudWatch User Guide, "Specification: Embedded metric format").
  * An EMF blob has one value per dimension and property, so metrics are stored in one Powertools
  * Metrics per set of them (the totals; each Reason; each batch) and published together, once,
  * at the end of the invocation.

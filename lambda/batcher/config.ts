@@ -4,7 +4,7 @@ import type { ModelReference } from '../../lib/contracts/manifest';
 import { BatcherConfigError } from './errors';
 import type { BatchThresholds } from './batch-policy';
 
-/** Array jobs have at most 10,000 children (https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html). */
+/** Array jobs have at most 10,000 children (AWS Batch User Guide, "Array jobs"). */
 export const MAX_ARRAY_SIZE = 10_000;
 
 /**

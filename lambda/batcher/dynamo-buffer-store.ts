@@ -30,7 +30,7 @@ import { sleep } from './retry';
 const MEMBER_TTL_SECONDS = 30 * 24 * 3600;
 /** A submitted header only has to outlive late duplicates in flight; the JOB record stays. */
 const SUBMITTED_HEADER_TTL_SECONDS = 24 * 3600;
-/** BatchWriteItem takes at most 25 requests (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html). */
+/** BatchWriteItem takes at most 25 requests (Amazon DynamoDB API Reference, BatchWriteItem). */
 const BATCH_WRITE_LIMIT = 25;
 
 const POINTER_KEY = { pk: 'POINTER', sk: 'CURRENT' };

@@ -6,7 +6,7 @@ import { backoffMs, isRetryable, sleep } from './retry';
 /**
  * Children of an array job carry the parent's name. AWS lists them only under arrayJobId, but
  * moto lists them in the queue too; their ids are `<parent id>:<index>`
- * (https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html).
+ * (AWS Batch User Guide, "Array jobs").
  */
 function isArrayChild(job: JobSummary): boolean {
   return job.arrayProperties?.index !== undefined || (job.jobId ?? '').includes(':');
@@ -51,7 +51,7 @@ export class JobSubmitter {
     const matches: { jobId: string; createdAt: number }[] = [];
     do {
       // With filters, ListJobs ignores jobStatus and returns jobs in every status
-      // (https://docs.aws.amazon.com/batch/latest/APIReference/API_ListJobs.html).
+      // (AWS Batch API Reference, ListJobs).
       const page = await this.batch.send(
         new ListJobsCommand({
           jobQueue: this.jobQueue,

@@ -35,7 +35,7 @@ export class ManifestStore {
 
   /**
    * Creates the manifest unless one exists (If-None-Match: *, S3's conditional create:
-   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). Returns the
+   * Amazon S3 User Guide, "Add preconditions to S3 operations with conditional writes"). Returns the
    * manifest that is in S3 afterwards: ours, or the one an earlier writer won with.
    */
   async createOnce(manifest: BatchManifest): Promise<BatchManifest> {

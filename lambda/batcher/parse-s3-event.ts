@@ -32,7 +32,7 @@ export interface ParsedMessage {
 /**
  * S3 URL-encodes keys in notifications the way HTML forms do: a space becomes '+', everything
  * else non-safe is percent-encoded UTF-8
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+ * (Amazon S3 User Guide, "Event message structure").
  */
 export function decodeS3Key(encoded: string): string {
   if (!encoded.includes('%') && !encoded.includes('+')) return encoded;

@@ -2,7 +2,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/). */
+/** Exponential backoff with full jitter (the AWS Architecture Blog, "Exponential Backoff And Jitter"). */
 export function backoffMs(
   attempt: number,
   baseMs: number,

@@ -12,7 +12,7 @@ import { resultKeys } from '../../lib/contracts/keys';
 /**
  * PutEvents refuses an entry over 256 KiB, counting the UTF-8 bytes of Source, DetailType,
  * Detail and each resource, plus 14 for Time
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
+ * (Amazon EventBridge User Guide, "Calculating PutEvents event entry size").
  */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 const TIME_BYTES = 14;

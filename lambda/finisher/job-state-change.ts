@@ -6,7 +6,7 @@ import { NotOurJobError } from './errors';
  * The part of AWS Batch's "Batch Job State Change" event the finisher reads. Its detail
  * resembles DescribeJobs' JobDetail: an array parent carries `arrayProperties.size`, a child
  * `arrayProperties.index`, a plain job neither
- * (https://docs.aws.amazon.com/batch/latest/userguide/batch_job_events.html).
+ * (AWS Batch User Guide, "AWS Batch job state change events").
  */
 export interface BatchJobDetail {
   readonly jobArn?: string;

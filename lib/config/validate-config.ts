@@ -52,7 +52,7 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   inputPrefix: text(/^([^/].*\/)?$/, "empty or a key prefix ending in '/' (no leading '/')"),
   inputSuffixes: stringList(text(/^.+$/, 'a non-empty string')),
   temporaryObjectExpirationDays: integer(1, 365),
-  // SQS event source limits: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  // SQS event source limits: AWS Lambda Developer Guide, "Creating and configuring an Amazon SQS event source mapping"
   batcherBatchSize: integer(1, 10000),
   batcherBatchingWindowSeconds: integer(0, 300),
   batcherMaxConcurrency: integer(2, 1000),
@@ -91,7 +91,7 @@ const CHECKS: Record<keyof PipelineConfig, Check> = {
   retrainSchedule: text(/^(off|cron\(.+\)|rate\(.+\))$/, "'off', 'cron(...)' or 'rate(...)'"),
   alarmEmail: optional(text(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address')),
   maxMessageAgeSeconds: integer(60, 1_209_600),
-  // Event bus names: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+  // Event bus names: Amazon EventBridge API Reference, CreateEventBus
   completionEventBusName: text(
     /^([A-Za-z0-9._-]{1,256}|arn:[a-z-]+:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._-]{1,256})$/,
     "an event bus name (1-256 of A-Z a-z 0-9 . _ -) or event bus ARN, 'default' for the account's",

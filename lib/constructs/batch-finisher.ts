@@ -216,7 +216,7 @@ export class BatchFinisher extends Construct {
       );
       // Publishing to an encrypted topic needs a data key of its key; topic.grantPublish would
       // grant GenerateDataKey* (every variant) where this one suffices:
-      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+      // Amazon SNS Developer Guide, "Managing Amazon SNS encryption keys and costs"
       this.function.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],

@@ -189,7 +189,7 @@ export class BatcherFunction extends Construct {
       }),
     );
     // ListJobs and DescribeJobs support no resource-level permissions:
-    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html
+    // Service Authorization Reference, "Actions, resources, and condition keys for AWS Batch"
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['batch:ListJobs', 'batch:DescribeJobs'],

@@ -65,7 +65,7 @@ export class GpuCompute extends Construct {
       // Session tokens only, and a hop limit of 1: a container on the docker bridge is one hop
       // further than the instance, so it cannot reach IMDS and the instance role. Jobs get
       // their own role's credentials from the ECS agent instead.
-      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html
+      // Amazon EC2 User Guide, "Configure the instance metadata options for existing instances"
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
     });

@@ -77,7 +77,7 @@ export class IngestQueue extends Construct {
 /**
  * AWS asks for a visibility timeout of at least six times the function timeout, plus the
  * batching window, so messages are not redelivered while a retried invocation still holds them:
- * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-queueconfig
+ * AWS Lambda Developer Guide, "Creating and configuring an Amazon SQS event source mapping", queue configuration
  */
 export function ingestVisibilityTimeout(
   functionTimeout: Duration,

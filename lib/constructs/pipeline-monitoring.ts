@@ -58,7 +58,7 @@ export class PipelineMonitoring extends Construct {
       description: 'Encrypts the pipeline alarm topic',
     });
     // CloudWatch alarms can only publish to an encrypted topic whose key lets them use it:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    // Amazon CloudWatch User Guide, "Using Amazon CloudWatch alarms"
     topicKey.grant(
       new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
       'kms:Decrypt',

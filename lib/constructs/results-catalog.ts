@@ -27,7 +27,7 @@ export interface ResultsCatalogProps {
   readonly bytesScannedCutoffPerQuery?: number;
 }
 
-/** Glue and Athena name rules (https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html). */
+/** Glue and Athena name rules (Amazon Athena User Guide, "Name databases, tables, and columns"). */
 const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
 const WORKGROUP_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
 

@@ -1,7 +1,7 @@
 /**
  * The contract between the batcher (SubmitJob), the CDK job definitions and the worker CLI.
  * The job definitions run `<entrypoint> <command...>` where Ref:: placeholders are filled from
- * SubmitJob parameters (https://docs.aws.amazon.com/batch/latest/userguide/job_definition_parameters.html#parameters).
+ * SubmitJob parameters (AWS Batch User Guide, "Job definition parameters", Parameters).
  */
 export const INFER_COMMAND = ['infer', '--manifest', 'Ref::manifest'] as const;
 export const TRAIN_COMMAND = ['train', '--model', 'Ref::model'] as const;

@@ -77,7 +77,7 @@ export class EventQueue<T = unknown> {
       ));
     }
     // EventBridge may send to a queue only if the queue's policy lets it:
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions
+    // Amazon EventBridge User Guide, "Using resource-based policies", Amazon SQS permissions
     await sqs.send(
       new SetQueueAttributesCommand({
         QueueUrl,

@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 /**
  * A PNG writer for tests, independent of the decoder under test: any colour type, bit depth
  * and interlacing (pngjs writes neither interlaced nor sub-byte images), straight from the
- * PNG specification (https://www.w3.org/TR/png/). Rows use filter 0; pngjs and the fast path
+ * PNG specification (the W3C's Portable Network Graphics Specification). Rows use filter 0; pngjs and the fast path
  * are compared on the other filters elsewhere.
  */
 

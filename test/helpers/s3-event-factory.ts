@@ -3,7 +3,7 @@ import type { S3EventRecord, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lam
 
 /**
  * Typed factories for what the batcher receives: S3 event notifications (the documented
- * format, https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)
+ * format, Amazon S3 User Guide, "Event message structure")
  * inside SQS message bodies, and the EventBridge Scheduled Event.
  */
 

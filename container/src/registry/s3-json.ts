@@ -47,7 +47,7 @@ export async function readJson(s3: S3Client, bucket: string, key: string): Promi
  * Every registry write is conditional, as the model bucket's policy requires: a create that
  * never replaces (If-None-Match: *), or a compare-and-swap that replaces only the exact object
  * read before (If-Match: its ETag).
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ * Amazon S3 User Guide, "Add preconditions to S3 operations with conditional writes"
  */
 export type WriteCondition = { readonly ifAbsent: true } | { readonly ifMatch: string };
 

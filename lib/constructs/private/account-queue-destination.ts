@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
  * admits S3 only for the given bucket of this account. SourceArn alone names a bucket, and
  * bucket names are global: a bucket of that name in another account (after this one is deleted)
  * could publish too. SourceAccount closes that:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+ * Amazon S3 User Guide, "Granting permissions to publish event notification messages to a destination"
  */
 export function accountQueueDestination(queue: sqs.IQueue): s3.IBucketNotificationDestination {
   return {

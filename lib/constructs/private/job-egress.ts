@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
  * agent talks to (ECR, ECS, CloudWatch Logs, AWS Batch through the NAT gateway; S3 through the
  * gateway endpoint) is HTTPS on 443. The Amazon DNS resolver, the Time Sync Service and the
  * instance and task metadata endpoints are not filtered by security groups, so they need no rule:
- * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+ * Amazon VPC User Guide, "Control traffic to your AWS resources using security groups"
  */
 export function jobEgress(scope: Construct, id: string, vpc: ec2.IVpc): ec2.SecurityGroup {
   const group = new ec2.SecurityGroup(scope, id, {

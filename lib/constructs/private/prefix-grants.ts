@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
  * S3 grants limited to one key prefix, for objects and for listing alike. CDK's bucket grants
  * scope objects by a key pattern but allow listing the whole bucket; here ListBucket carries an
  * s3:prefix condition, so a role sees no key outside the prefixes it works on:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#condition-key-bucket-ops-2
+ * Amazon S3 User Guide, "Bucket policy examples using condition keys"
  */
 export interface PrefixAccess {
   /** Read objects (and, with `versions`, object versions) under the prefix. */

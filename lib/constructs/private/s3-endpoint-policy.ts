@@ -15,7 +15,7 @@ export function s3EndpointPolicy(buckets: readonly s3.IBucket[]): iam.PolicyStat
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:GetObject'],
       // ECR serves image layers from this bucket; without it image pulls fail:
-      // https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms
+      // Amazon ECR User Guide, "Amazon ECR interface VPC endpoints", minimum Amazon S3 bucket permissions
       resources: [`arn:${Aws.PARTITION}:s3:::prod-${Aws.REGION}-starport-layer-bucket/*`],
     }),
     new iam.PolicyStatement({

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
  * conditional-write headers in bucket policies (s3:if-none-match, s3:if-match); the
  * s3:ObjectCreationOperation clause keeps the deny off CreateMultipartUpload and UploadPart,
  * which authorise as s3:PutObject but cannot carry the headers:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ * Amazon S3 User Guide, "Enforce conditional writes on Amazon S3 buckets"
  * The Sids are stable: tests and docs/operations.md name them.
  */
 export interface WriteOnceRules {

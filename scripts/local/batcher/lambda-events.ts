@@ -3,7 +3,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 
 /**
  * The SQS event Lambda's event source mapping builds from received messages
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#example-standard-queue-message-event).
+ * (AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", example standard queue message event).
  */
 export function toSqsEvent(
   messages: readonly Message[],
@@ -31,7 +31,7 @@ export function toSqsEvent(
   };
 }
 
-/** What EventBridge sends for a schedule rule (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-events.html). */
+/** What EventBridge sends for a schedule rule (Amazon EventBridge events reference). */
 export function scheduledEvent(
   id: string,
   account: string,

@@ -25,7 +25,7 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 /**
  * Zips a directory the way the CDK CLI packages a `zip` file asset (deflated entries, paths
  * relative to the directory, forward slashes). Written here so the emulator deploy needs no zip
- * binary and no extra package. Format: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
+ * binary and no extra package. Format: PKWARE's .ZIP File Format Specification (APPNOTE.TXT)
  */
 export function zipDirectory(directory: string): Buffer {
   const parts: Buffer[] = [];

@@ -42,7 +42,7 @@ export interface EmulatorCapabilities {
 
 /**
  * moto server serves every service it implements from one endpoint, all of these included
- * (https://docs.getmoto.org/en/latest/docs/server_mode.html). Lambda functions and Batch jobs
+ * (moto's documentation, "Server mode"). Lambda functions and Batch jobs
  * are created but not run without Docker; the project's local batcher and executor run them.
  */
 export const MOTO_SERVICES: readonly AwsService[] = AWS_SERVICES;

@@ -113,7 +113,7 @@ export function ensureLocalStackInstalled(python: string, log: (line: string) =>
 
 /**
  * The environment LocalStack runs with on this host, as a plain process without Docker.
- * Every variable is documented at https://docs.localstack.cloud/references/configuration/.
+ * Every variable is documented in LocalStack's configuration reference.
  */
 export function localStackEnvironment(port: number, filesystemRoot: string): NodeJS.ProcessEnv {
   return {

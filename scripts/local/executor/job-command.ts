@@ -20,7 +20,7 @@ export interface SubmittedJob {
 
 /**
  * Fills `Ref::name` placeholders as AWS Batch does
- * (https://docs.aws.amazon.com/batch/latest/userguide/job_definition_parameters.html#parameters).
+ * (AWS Batch User Guide, "Job definition parameters", Parameters).
  * Batch leaves an unknown placeholder as it is; the worker would then read `Ref::x` as a value,
  * so locally that is an error naming the parameter.
  */
@@ -51,7 +51,7 @@ export function childIndexes(job: Pick<SubmittedJob, 'arraySize'>): (number | un
 
 /**
  * The environment AWS Batch gives one container: the job's own variables plus the Batch ones
- * (https://docs.aws.amazon.com/batch/latest/userguide/job_env_vars.html), over the local base.
+ * (AWS Batch User Guide, "AWS Batch job environment variables"), over the local base.
  * One exception: the GPU job definitions pin TFJS_BACKEND=tfjs-node-gpu for the GPU image, while
  * locally the worker's source runs on a host without a GPU, so that pin is dropped and the worker
  * chooses tfjs-node (or wasm, saying why); a TFJS_BACKEND in the local base still applies.

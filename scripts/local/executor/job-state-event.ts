@@ -40,7 +40,7 @@ export interface EventEnvelope {
 
 /**
  * The "Batch Job State Change" event AWS Batch puts on the default bus, as its documentation
- * shows it (https://docs.aws.amazon.com/batch/latest/userguide/batch_job_events.html): the
+ * shows it (AWS Batch User Guide, "AWS Batch job state change events"): the
  * detail is the JobDetail of DescribeJobs; an array parent carries `arrayProperties.size` and
  * `statusSummary`, a child `arrayProperties.index` and a `<parent>:<index>` id. Pure.
  */

@@ -17,7 +17,7 @@ export const UPLOAD_LIMITS: UploadLimits = { partBytes: 8 * 1024 * 1024, queueSi
  * Writes the concatenation of `chunks` as one object with lib-storage's Upload, which streams
  * it with bounded memory: one PutObject when it fits in a part, else a multipart upload that is
  * aborted when the source or a part fails. Either way the object becomes visible only complete
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html).
+ * (Amazon S3 User Guide, "Uploading and copying objects using multipart upload").
  */
 export async function uploadConcatenated(
   s3: S3Client,
