@@ -13,7 +13,6 @@ import { LineSink, stdoutSink } from '../shared/line-sink';
 import { SinkLogger } from '../shared/sink-logger';
 import { SinkMetrics } from '../shared/sink-metrics';
 
-
 export type FinisherHandler = (event: unknown, context: Context) => Promise<FinishResult>;
 
 export interface HandlerOptions {
