@@ -20,9 +20,7 @@ async function loadModules() {
   return {
     clients: await import('../../lib/contracts/aws-clients'),
     backend: await import('../../container/src/backend/select-backend'),
-    loadScorer: (await import('../../container/src/model/load-scorer')).loadScorer,
-    resolveModel: (await import('../../container/src/model/resolve-model')).resolveModel,
-    runShard: (await import('../../container/src/infer/run-shard')).runShard,
+    time: await import('./time-shard'),
     createBucket: (await import('../../test/helpers/emulator-resources')).createBucket,
     fixtures: await import('../../test/helpers/worker-model-fixture'),
     images: await import('../../test/helpers/worker-image-fixtures'),
@@ -39,38 +37,22 @@ interface Layout {
 
 /** Records per second of one shard over `items`, from the manifest to its summary. */
 async function shardRate(m: Modules, s3: S3Client, buckets: Buckets, layout: Layout) {
-  const model = await m.resolveModel(s3, buckets.models, { name: 'digits' });
-  const scorer = await m.loadScorer(model, s3);
-  const manifest = m.batch.buildManifest(
-    `bench-tar-${layout.name}-${Date.now()}`,
-    { name: 'digits' },
-    layout.items,
-  );
-  const start = performance.now();
-  try {
-    const summary = await m.runShard({
-      s3,
-      manifest,
-      model,
-      scorer,
-      backend: 'bench',
-      log: () => undefined,
-      stop: new AbortController().signal,
-      options: {
-        ...INFER_DEFAULTS,
-        shard: 0,
-        resultsBucket: buckets.results,
-        maxErrorFraction: 0,
-        progressSeconds: 3600,
-      },
-    });
-    if (summary.counts.ok !== IMAGES) {
-      throw new Error(`${layout.name}: ${summary.counts.ok} of ${IMAGES} records scored`);
-    }
-    return (IMAGES * 1000) / (performance.now() - start);
-  } finally {
-    scorer.dispose();
-  }
+  const shard = await m.time.timeShard({
+    s3,
+    modelsBucket: buckets.models,
+    modelName: 'digits',
+    batchId: `bench-tar-${layout.name}-${Date.now()}`,
+    items: layout.items,
+    backend: 'bench',
+    options: {
+      ...INFER_DEFAULTS,
+      shard: 0,
+      resultsBucket: buckets.results,
+      maxErrorFraction: 0,
+      progressSeconds: 3600,
+    },
+  });
+  return m.time.allScoredRate(shard, IMAGES, layout.name);
 }
 
 interface Buckets {

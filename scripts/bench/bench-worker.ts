@@ -43,7 +43,7 @@ async function loadModules() {
       .downloadObject,
     orderedPrefetch: (await import('../../container/src/infer/pipeline/ordered-prefetch'))
       .orderedPrefetch,
-    runShard: (await import('../../container/src/infer/run-shard')).runShard,
+    timeShard: (await import('./time-shard')).timeShard,
     createBucket: (await import('../../test/helpers/emulator-resources')).createBucket,
     fixtures: await import('../../test/helpers/worker-model-fixture'),
     images: await import('../../test/helpers/worker-image-fixtures'),
@@ -95,43 +95,33 @@ async function shardRate(
   batchSize: number,
   sampleTensors?: (count: number) => void,
 ) {
-  const { m, s3 } = bench;
-  const model = await m.resolveModel(s3, bench.models, { name });
-  const scorer = await m.loadScorer(model, s3);
-  const manifest = m.batch.buildManifest(
-    `bench-${name}-${batchSize}-${Date.now()}`,
-    { name },
+  const { summary, ms } = await bench.m.timeShard({
+    s3: bench.s3,
+    modelsBucket: bench.models,
+    modelName: name,
+    batchId: `bench-${name}-${batchSize}-${Date.now()}`,
     items,
-  );
-  const timer = sampleTensors && setInterval(() => sampleTensors(tf.memory().numTensors), 25);
-  const start = performance.now();
-  try {
-    const summary = await m.runShard({
-      s3,
-      manifest,
-      model,
-      scorer,
-      backend: 'wasm',
-      log: () => undefined,
-      stop: new AbortController().signal,
-      options: {
-        ...INFER_DEFAULTS,
-        shard: 0,
-        resultsBucket: bench.results,
-        batchSize,
-        concurrency: CONCURRENCY,
-        prefetch: 256,
-        decodeThreads: DECODE_THREADS,
-        maxErrorFraction: 0,
-        progressSeconds: 3600,
-      },
-    });
-    const records = summary.counts.ok + summary.counts.failed;
-    return { rate: (records * 1000) / (performance.now() - start), summary };
-  } finally {
-    if (timer) clearInterval(timer);
-    scorer.dispose();
-  }
+    backend: 'wasm',
+    options: {
+      ...INFER_DEFAULTS,
+      shard: 0,
+      resultsBucket: bench.results,
+      batchSize,
+      concurrency: CONCURRENCY,
+      prefetch: 256,
+      decodeThreads: DECODE_THREADS,
+      maxErrorFraction: 0,
+      progressSeconds: 3600,
+    },
+    during:
+      sampleTensors &&
+      (() => {
+        const timer = setInterval(() => sampleTensors(tf.memory().numTensors), 25);
+        return () => clearInterval(timer);
+      }),
+  });
+  const records = summary.counts.ok + summary.counts.failed;
+  return { rate: (records * 1000) / ms, summary };
 }
 
 /** Emulator reads plus decode, no model: the most the pipeline can deliver here. */

@@ -3,12 +3,12 @@ import { s3Client } from '../../lib/contracts/aws-clients';
 import type { ManifestItem } from '../../lib/contracts/manifest';
 import { selectBackend } from '../../container/src/backend/select-backend';
 import { INFER_DEFAULTS } from '../../container/src/infer/infer-options';
-import { runShard, ShardOptions } from '../../container/src/infer/run-shard';
+import type { ShardOptions } from '../../container/src/infer/run-shard';
 import { loadScorer, Scorer } from '../../container/src/model/load-scorer';
 import { resolveModel } from '../../container/src/model/resolve-model';
 import { createBucket } from '../../test/helpers/emulator-resources';
 import { tarOf } from '../../test/helpers/tar-fixtures';
-import { buildManifest, uploadInputs } from '../../test/helpers/worker-batch-fixture';
+import { uploadInputs } from '../../test/helpers/worker-batch-fixture';
 import { DIGITS_INPUT, publishDigitsChampion } from '../../test/helpers/worker-model-fixture';
 import { benchInputs } from './bench-inputs';
 import { LatencyProfile } from './latency-profile';
@@ -16,6 +16,7 @@ import type { LatencyProxyStats } from './latency-proxy';
 import type { LatencyProxyProcess } from './latency-proxy-process';
 import { startLatencyEndpoint } from './s3-endpoint';
 import { serverGetRate } from './s3-server';
+import { allScoredRate, timeShard } from './time-shard';
 
 export interface LatencyPlan {
   /** Digits stored one per object (and the same digits packed into tars). */
@@ -138,31 +139,20 @@ async function shardRate(
   backend: string,
   s3 = setup.workerS3,
 ) {
-  const model = await resolveModel(setup.setupS3, setup.models, { name: 'digits' });
-  const scorer = await loadScorer(model, setup.setupS3);
-  const manifest = buildManifest(`bench-latency-${Date.now()}`, { name: 'digits' }, items);
   await setup.proxy.resetPeakInFlight();
   const before = await setup.proxy.stats();
-  const began = performance.now();
-  try {
-    const summary = await runShard({
-      s3,
-      manifest,
-      model,
-      scorer,
-      backend,
-      log: () => undefined,
-      stop: new AbortController().signal,
-      options,
-    });
-    if (summary.counts.ok !== records) {
-      throw new Error(`${summary.counts.ok} of ${records} records scored`);
-    }
-    const rate = (records * 1000) / (performance.now() - began);
-    return { rate, traffic: traffic(before, await setup.proxy.stats()) };
-  } finally {
-    scorer.dispose();
-  }
+  const shard = await timeShard({
+    s3,
+    modelS3: setup.setupS3,
+    modelsBucket: setup.models,
+    modelName: 'digits',
+    batchId: `bench-latency-${Date.now()}`,
+    items,
+    backend,
+    options,
+  });
+  const rate = allScoredRate(shard, records, `${items.length} objects`);
+  return { rate, traffic: traffic(before, await setup.proxy.stats()) };
 }
 
 /** Compute-only records/s: the scorer on in-memory inputs at the worker's batch size. */
