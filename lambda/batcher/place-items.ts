@@ -6,7 +6,7 @@ import type { BatchHeader } from './buffer-store';
 import { closeBatch } from './close-batch';
 import { PlacementError } from './errors';
 import { freezeManifest } from './freeze-manifest';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../shared/map-limit';
 import type { OpenBatchSource } from './open-batch-source';
 import { backoffMs, sleep } from './retry';
 

@@ -9,6 +9,7 @@ import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import type { ShardSummary } from '../../lib/contracts/records';
 import { formatS3Url } from '../../lib/contracts/s3-location';
+import { mapLimit } from '../shared/map-limit';
 import { ManifestMissingError, SummaryWriteError } from './errors';
 import { parseShardSummary } from './parse-shard-summary';
 
@@ -89,18 +90,13 @@ export class BatchStore {
     } while (token);
 
     const found = new Map<number, ShardSummary>();
-    let next = 0;
-    const worker = async () => {
-      while (next < shards.length) {
-        const shard = shards[next++];
-        const key = resultKeys.summary(manifest.batchId, shard);
-        const text = await this.text(key);
-        if (text !== undefined) {
-          found.set(shard, parseShardSummary(text, key, { batchId: manifest.batchId, shard }));
-        }
+    await mapLimit(shards, READ_CONCURRENCY, async (shard) => {
+      const key = resultKeys.summary(manifest.batchId, shard);
+      const text = await this.text(key);
+      if (text !== undefined) {
+        found.set(shard, parseShardSummary(text, key, { batchId: manifest.batchId, shard }));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, shards.length) }, worker));
+    });
     return found;
   }
 

@@ -32,6 +32,7 @@ import { digitCount, digitPng } from '../../test/helpers/train-digits';
 import { jsonLines, listKeys, readText } from '../shared/s3-reads';
 import { LocalBatchExecutor } from '../local/executor/local-batch-executor';
 import { emulatorEnvironment } from '../local/moto-server';
+import { mapLimit } from '../../lambda/shared/map-limit';
 import { BENCH_MODEL_NAME, registerDigitsChampion } from './bench-model';
 import { BatcherPump } from './batcher-pump';
 import {
@@ -78,15 +79,6 @@ const PARALLELISM = 2;
 const SWEEP_EVERY_MS = 5_000;
 const MAX_WAIT_SECONDS = 60;
 const INPUT_PREFIX = 'incoming/';
-
-async function mapLimit<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await run(items[next++]);
-    }),
-  );
-}
 
 /** Resolves once the queue holds fewer than `max` visible messages; polls at most once a second. */
 function queueDepthGate(sqs: SQSClient, queueUrl: string, max: number): () => Promise<void> {

@@ -1,4 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mapLimit } from '../../lambda/shared/map-limit';
 import { joinKey } from '../../lib/contracts/s3-location';
 import { digitCount, digitPng } from '../../test/helpers/train-digits';
 import { corruptInputs } from './corrupt-inputs';
@@ -46,14 +47,8 @@ export async function uploadDemoInputs(
     corrupt[key] = input.expectedCode;
     uploads.push({ key, body: input.body });
   });
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-      while (next < uploads.length) {
-        const { key, body } = uploads[next++];
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-      }
-    }),
+  await mapLimit(uploads, UPLOAD_CONCURRENCY, ({ key, body }) =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })),
   );
   return { digits: uploads.slice(0, picks.length).map((u) => u.key), corrupt };
 }
