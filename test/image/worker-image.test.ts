@@ -138,13 +138,23 @@ describe(`the worker image ${IMAGE} against the emulator`, () => {
       RESULTS_BUCKET: shard.env.RESULTS_BUCKET!,
       WORKER_CHECKPOINT_RECORDS: '20',
       TFJS_BACKEND: 'tfjs-node',
+      // One object at a time, so the shard outlasts the podman round trip between its first
+      // checkpoint and the SIGTERM (at the default 128 GETs in flight it can end before).
+      WORKER_CONCURRENCY: '1',
+      WORKER_PREFETCH: '1',
     };
     const first = runImage(shard.argv, env, name);
+    // PID 1 is read while the model loads, so the SIGTERM can follow the first checkpoint at once.
+    await waitFor(
+      async () =>
+        (await podman(['ps', '--filter', `name=^${name}$`, '--format', '{{.Names}}'])) === name,
+      'the container running',
+    );
+    expect(await podman(['exec', name, 'cat', '/proc/1/comm'])).toBe('tini');
     await waitFor(shard.hasCheckpoint, 'a first checkpoint part');
 
     // when the container, whose PID 1 is tini, is sent SIGTERM as AWS Batch stops a job, and
     // the shard runs again
-    expect(await podman(['exec', name, 'cat', '/proc/1/comm'])).toBe('tini');
     await podman(['kill', '--signal', 'TERM', name]);
     const stoppedCode = await first.exited;
     const rerun = runImage(shard.argv, env);
