@@ -4,6 +4,7 @@ import {
   missingServices,
 } from '../../scripts/local/emulator/emulator-capabilities';
 import {
+  MissingKeyAnswer,
   MissingKeyProxy,
   startMissingKeyProxy,
 } from '../../scripts/local/emulator/missing-key-proxy';
@@ -14,10 +15,15 @@ export interface EmulatorSuiteOptions {
    * `access-denied` runs the suite through the missing-key proxy: S3 answers a GET or HEAD of a
    * missing key with 403 AccessDenied, as AWS does for a caller without s3:ListBucket. Every
    * client the suite (or a process it starts) creates after its first beforeAll sees it.
-   * @default the run's (404 NoSuchKey, unless GBI_TEST_MISSING_KEYS says otherwise)
+   * `not-found` is the emulator as it is (404 NoSuchKey), unless GBI_TEST_MISSING_KEYS puts the
+   * whole run behind the proxy.
+   * @default 'not-found'
    */
-  readonly missingKeys?: 'access-denied';
+  readonly missingKeys?: MissingKeyAnswer;
 }
+
+/** Both answers, for a suite that runs once under each. */
+export const MISSING_KEY_ANSWERS: readonly MissingKeyAnswer[] = ['not-found', 'access-denied'];
 
 /** Points AWS_ENDPOINT_URL at a missing-key proxy for the suite, and back afterwards. */
 function denyMissingKeys(): void {
@@ -51,7 +57,7 @@ export function describeOnEmulator(
   const missing = missingServices(needs, capabilities);
   if (missing.length === 0) {
     describe(title, () => {
-      if (options.missingKeys === 'access-denied') denyMissingKeys();
+      if ((options.missingKeys ?? 'not-found') === 'access-denied') denyMissingKeys();
       body();
     });
     return;

@@ -26,10 +26,11 @@ describeOnEmulator(
       await expect(
         s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'never/written.json' })),
       ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-      // When the demo runs at its smallest size: the first retrain, uploads, the batcher, the
-      // array job and the finisher
+      // When the demo runs at the integration test's size (fewer training images: accuracy is
+      // not the question here): the first retrain, uploads, the batcher, the array job and the
+      // finisher
       report = await runDemo({
-        size: { images: 30, trainPerDigit: 20, epochs: 1, shardSize: 20, minAccuracy: 0 },
+        size: { images: 60, trainPerDigit: 20, epochs: 1, shardSize: 25, minAccuracy: 0 },
         workDirectory: mkdtempSync(join(tmpdir(), 'gbi-demo-denied-')),
         progress: () => undefined,
       });
@@ -48,17 +49,17 @@ describeOnEmulator(
     });
 
     test('the batcher submitted a batch and the worker scored its shards', () => {
-      // Then 35 files (30 digits, 5 corrupt) went through one batch of two shards
-      expect(report.files).toBe(35);
-      expect(report.scored).toBe(30);
-      expect(report.shards).toBe(2);
+      // Then 65 files (60 digits, 5 corrupt) went through one batch of three shards
+      expect(report.files).toBe(65);
+      expect(report.scored).toBe(60);
+      expect(report.shards).toBe(3);
       expect(report.facts.batches.map((batch) => batch.jobStatus)).toEqual(['SUCCEEDED']);
     });
 
     test('the finisher wrote batch.json', () => {
       // Then the batch summary exists and counts every file
       const [batch] = report.facts.batches;
-      expect(batch.batchSummary?.counts).toMatchObject({ files: 35, ok: 30, failed: 5 });
+      expect(batch.batchSummary?.counts).toMatchObject({ files: 65, ok: 60, failed: 5 });
     });
   },
   { missingKeys: 'access-denied' },
