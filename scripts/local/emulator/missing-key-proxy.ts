@@ -40,7 +40,7 @@ function signedService(url: URL, headers: IncomingHttpHeaders): string | undefin
  */
 export function isObjectRead(method: string, rawUrl: string, headers: IncomingHttpHeaders) {
   if (method !== 'GET' && method !== 'HEAD') return false;
-  const url = new URL(rawUrl, 'http://proxy.invalid');
+  const url = new URL(rawUrl, 'http://127.0.0.1');
   if (signedService(url, headers) !== 's3') return false;
   const [, bucket, ...key] = url.pathname.split('/');
   return bucket !== undefined && bucket.length > 0 && key.join('/').length > 0;
