@@ -5,6 +5,7 @@ import { RecordError } from '../errors';
 import { describeValue, quoteText } from './describe-value';
 import type { RecordsFormat } from './detect-format';
 import { cellValue, featureProblem } from './feature-value';
+import { lineAt, TextLine, textLines } from './text-lines';
 
 export type FeaturesSpec = Extract<InputSpec, { kind: 'features' }>;
 
@@ -89,7 +90,18 @@ function collect(
   }
 }
 
-function parseJson(text: string, spec: FeaturesSpec): ParsedRecords {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new RecordError('DECODE_FAILED', 'records file is not valid UTF-8 text');
+  }
+}
+
+function parseJson(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
+  const text = decodeText(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -106,31 +118,33 @@ function parseJson(text: string, spec: FeaturesSpec): ParsedRecords {
   return out;
 }
 
-/** Lines of a text file; a final newline ends the last line rather than starting an empty one. */
-function linesOf(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 function emptyResult(): ParsedRecords {
   return { records: [], failures: [], skipped: 0 };
 }
 
-function parseJsonLines(text: string, spec: FeaturesSpec): ParsedRecords {
+function notUtf8(line: TextLine): RecordError {
+  return new RecordError('DECODE_FAILED', `${lineAt(line)}: not valid UTF-8`);
+}
+
+const isBlank = (line: TextLine) => line.text !== undefined && line.text.trim().length === 0;
+
+function parseJsonLines(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
   const out = emptyResult();
   let skipped = 0;
-  linesOf(text).forEach((line, offset) => {
-    if (line.trim().length === 0) {
+  for (const line of textLines(bytes)) {
+    const offset = line.number;
+    if (isBlank(line)) {
       skipped++;
-      return;
+      continue;
     }
     collect(
       offset,
       () => {
+        const { text } = line;
+        if (text === undefined) throw notUtf8(line);
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = JSON.parse(text);
         } catch (error) {
           throw new RecordError(
             'BAD_ROW',
@@ -141,7 +155,7 @@ function parseJsonLines(text: string, spec: FeaturesSpec): ParsedRecords {
       },
       out,
     );
-  });
+  }
   return { ...out, skipped };
 }
 
@@ -171,10 +185,19 @@ function columnsFor(header: string[] | undefined, spec: FeaturesSpec): number[] 
   return Array.from({ length: spec.size }, (_, i) => i);
 }
 
-function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
-  const lines = linesOf(text);
-  const first = lines.findIndex((line) => line.trim().length > 0);
-  const firstCells = first >= 0 ? csvCells(lines[first]) : [];
+function parseCsv(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
+  const lines = [...textLines(bytes)];
+  const first = lines.findIndex((line) => !isBlank(line));
+  const firstText = first >= 0 ? lines[first].text : '';
+  // The first row may be the header that maps columns to features: without it every row
+  // could be read with the wrong columns, so it alone fails the whole object.
+  if (firstText === undefined) {
+    throw new RecordError(
+      'DECODE_FAILED',
+      `${lineAt(lines[first])}: not valid UTF-8; it is the first row, which may name the columns, so no row is read`,
+    );
+  }
+  const firstCells = first >= 0 ? csvCells(firstText) : [];
   // A first row with any non-numeric cell is a header; feature rows are all numbers.
   const header = first >= 0 && !firstCells.every(isNumeric) ? firstCells : undefined;
   const columns = columnsFor(header, spec);
@@ -182,16 +205,18 @@ function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
   const names = header ?? spec.names ?? columns.map(String);
   const out = emptyResult();
   let skipped = 0;
-  lines.forEach((line, offset) => {
-    if (header && offset <= first) return;
-    if (line.trim().length === 0) {
+  for (const line of lines) {
+    const offset = line.number;
+    if (header && offset <= first) continue;
+    if (isBlank(line)) {
       skipped++;
-      return;
+      continue;
     }
     collect(
       offset,
       () => {
-        const cells = csvCells(line);
+        if (line.text === undefined) throw notUtf8(line);
+        const cells = csvCells(line.text);
         if (cells.length !== width) {
           throw new RecordError(
             'BAD_ROW',
@@ -211,25 +236,26 @@ function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
       },
       out,
     );
-  });
+  }
   return { ...out, skipped };
 }
 
 /**
- * Numeric feature records of a JSON, JSONL or CSV object. A bad record becomes a failure at its
- * offset and the others are kept; an object that cannot be read at all throws a RecordError.
+ * Numeric feature records of a JSON, JSONL or CSV object's bytes (UTF-8). A bad record, a JSONL
+ * line or CSV row of invalid UTF-8 included, becomes a failure at its offset and the others
+ * are kept; an object that cannot be read at all throws a RecordError.
  */
 export function parseRecords(
   format: RecordsFormat,
-  text: string,
+  bytes: Uint8Array,
   spec: FeaturesSpec,
 ): ParsedRecords {
   switch (format) {
     case 'json':
-      return parseJson(text, spec);
+      return parseJson(bytes, spec);
     case 'jsonl':
-      return parseJsonLines(text, spec);
+      return parseJsonLines(bytes, spec);
     case 'csv':
-      return parseCsv(text, spec);
+      return parseCsv(bytes, spec);
   }
 }
