@@ -344,3 +344,29 @@ export const mixedEncodingJsonl = mixedEncodings('in/mixed.jsonl', undefined, go
 
 /** CSV (with a header) whose rows are valid UTF-8 or carry bytes UTF-8 rejects. */
 export const mixedEncodingCsv = mixedEncodings('in/mixed.csv', 'c,a,b', goodCsvRow);
+
+export interface GeneratedMember {
+  readonly name: string;
+  readonly body: Uint8Array;
+}
+
+/** Up to four regular files of up to 700 bytes, with names of one or more path parts. */
+export const archiveMembers: fc.Arbitrary<GeneratedMember[]> = fc.array(
+  fc.record({
+    name: fc
+      .array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/), { minLength: 1, maxLength: 3 })
+      .map((parts) => parts.join('/'))
+      .filter((name) => !name.endsWith('/') && name !== '.' && name !== '..'),
+    body: fc.uint8Array({ maxLength: 700 }),
+  }),
+  { minLength: 1, maxLength: 4 },
+);
+
+/** Bytes after an archive: text, zeros, random bytes, or another archive's start. */
+export const trailingBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }).map((text) => encoder.encode(text)),
+  fc.integer({ min: 1, max: 2048 }).map((length) => new Uint8Array(length)),
+  fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+  fc.constant(Uint8Array.from([0x1f, 0x8b, 0x08, 0x00, 0x00])),
+  fc.constant(Uint8Array.from([0x1f])),
+);
