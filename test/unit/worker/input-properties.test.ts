@@ -37,7 +37,7 @@ const context = { batchId: 'b', shard: 0, model: { name: 'm', version: '1' } };
 
 /** What each reason starts with: the problem, and where it is. */
 const RECORDS_REASON =
-  /^(line \d+: invalid JSON|row \d+: expected \d+ values|row \d+, column .+?: .+ is |feature ('.+'|\d+) is |expected \d+ features, got \d+|missing features: |record is |invalid JSON: |records file is not valid UTF-8|line \d+ \(byte \d+\): not valid UTF-8|object is empty)/s;
+  /^(line \d+: invalid JSON|line \d+: holds more than \d+ JSON values|row \d+: expected \d+ values|row \d+, column .+?: .+ is |feature ('.+'|\d+) is |expected \d+ features, got \d+|missing features: |record is |invalid JSON: |records file is not valid UTF-8|line \d+ \(byte \d+\): not valid UTF-8|object is empty)/s;
 const IMAGE_REASON =
   /^(PNG corrupt: |JPEG corrupt: |PNG truncated: |(PNG|JPEG) header says |image is \d+x\d+ |object is empty|named \.\w+ but the content has no (PNG|JPEG) signature)/;
 

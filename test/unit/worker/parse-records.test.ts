@@ -1,5 +1,9 @@
 import type { RecordsFormat } from '../../../container/src/infer/input/detect-format';
-import { FeaturesSpec, parseRecords } from '../../../container/src/infer/input/parse-records';
+import {
+  FeaturesSpec,
+  maxLineValues,
+  parseRecords,
+} from '../../../container/src/infer/input/parse-records';
 
 const spec = { kind: 'features' as const, size: 3, names: ['a', 'b', 'c'] };
 const unnamed = { kind: 'features' as const, size: 3 };
@@ -180,26 +184,47 @@ describe('parseRecords: hostile values', () => {
   const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
   const pair = { kind: 'features' as const, size: 2 };
 
-  it.each([
-    ['a JSON list', 'json', `[[${deep}, 1], [1, 2]]`],
-    ['JSONL', 'jsonl', `[${deep}, 1]\n[1, 2]\n`],
-  ] as const)(
-    'fails a feature nested 100,000 deep in %s as one error record and keeps the others',
-    (_, format, text) => {
-      // given a record whose first feature is an array nested 100,000 deep
-      // when it is parsed
-      const parsed = parseText(format, text, pair);
-      // then that record alone fails, its reason naming the feature and what it is
-      expect(values(parsed)).toEqual([[1, [1, 2]]]);
-      expect(parsed.failures).toEqual([
-        {
-          offset: 0,
-          code: 'BAD_SHAPE',
-          reason: 'feature 0 is an array of 1 element, not a number',
-        },
-      ]);
-    },
-  );
+  it('fails a feature nested 100,000 deep in a JSON list as one error record and keeps the others', () => {
+    // given a record whose first feature is an array nested 100,000 deep
+    // when it is parsed
+    const parsed = parseText('json', `[[${deep}, 1], [1, 2]]`, pair);
+    // then that record alone fails, its reason naming the feature and what it is
+    expect(values(parsed)).toEqual([[1, [1, 2]]]);
+    expect(parsed.failures).toEqual([
+      { offset: 0, code: 'BAD_SHAPE', reason: 'feature 0 is an array of 1 element, not a number' },
+    ]);
+  });
+
+  it('refuses a JSONL line of more values than a record can hold unparsed, and keeps the others', () => {
+    // given a line nested 100,000 deep and a line of 50,000 numbers, for a 2-feature model
+    const many = `[${Array(50_000).fill(1).join(',')}]`;
+    const parsed = parseText('jsonl', `[${deep}, 1]\n${many}\n[1, 2]\n`, pair);
+    // then both fail alone, naming the bound, and the good line is scored
+    expect(values(parsed)).toEqual([[2, [1, 2]]]);
+    const reason = (line: number) =>
+      `line ${line}: holds more than ${maxLineValues(pair)} JSON values (16 per feature + 1024), not parsed`;
+    expect(parsed.failures).toEqual([
+      { offset: 0, code: 'BAD_ROW', reason: reason(0) },
+      { offset: 1, code: 'BAD_ROW', reason: reason(1) },
+    ]);
+  });
+
+  it('counts a CSV row of millions of cells without splitting it', () => {
+    // given a 3-feature CSV whose second row has 2,000,000 cells, and a header row that long
+    const wide = Array(2_000_000).fill('1').join(',');
+    const parsed = parseText('csv', `a,b,c\n1,2,3\n${wide}\n4,5,6\n`, spec);
+    // then that row fails alone; a first row that long is refused whole
+    expect(values(parsed)).toEqual([
+      [1, [1, 2, 3]],
+      [3, [4, 5, 6]],
+    ]);
+    expect(parsed.failures).toEqual([
+      { offset: 2, code: 'BAD_ROW', reason: 'row 2: expected 3 values, got more than 3' },
+    ]);
+    expect(() => parseText('csv', `${wide}\n`, spec)).toThrow(
+      `CSV first row (line 0) has more than ${maxLineValues(spec)} columns (16 per feature + 1024), not read`,
+    );
+  });
 
   it('names a 20 MB string feature by its start and length, not its whole text', () => {
     // given a record whose feature is a 20 MB string

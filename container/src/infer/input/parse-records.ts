@@ -122,6 +122,45 @@ function emptyResult(): ParsedRecords {
   return { records: [], failures: [], skipped: 0 };
 }
 
+/**
+ * Most values (JSON values, CSV cells) one line may hold before it is refused unparsed. A line
+ * of a few numbers written as 50 MB of them would otherwise parse into tens of millions of
+ * values (1 GB of heap) only to fail the feature count; with this, one line costs about its
+ * own bytes (docs/container.md, Memory).
+ */
+export function maxLineValues(spec: FeaturesSpec): number {
+  return 16 * spec.size + 1024;
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]);
+
+/** How many commas `text` holds, counting no further than `stop`. */
+function countCommas(text: string, stop: number): number {
+  let count = 0;
+  for (let at = text.indexOf(','); at >= 0 && count < stop; at = text.indexOf(',', at + 1)) {
+    count++;
+  }
+  return count;
+}
+
+/** An upper bound on the values in a JSON text (its commas and openers outside strings). */
+function jsonValueBound(text: string, stop: number): number {
+  let count = 1;
+  let inString = false;
+  for (let at = 0; at < text.length && count <= stop; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === BACKSLASH) at++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === COMMA || OPENERS.has(code)) count++;
+  }
+  return count;
+}
+
 function notUtf8(line: TextLine): RecordError {
   return new RecordError('DECODE_FAILED', `${lineAt(line)}: not valid UTF-8`);
 }
@@ -142,6 +181,13 @@ function parseJsonLines(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
       () => {
         const { text } = line;
         if (text === undefined) throw notUtf8(line);
+        const most = maxLineValues(spec);
+        if (jsonValueBound(text, most) > most) {
+          throw new RecordError(
+            'BAD_ROW',
+            `line ${offset}: holds more than ${most} JSON values (16 per feature + 1024), not parsed`,
+          );
+        }
         let value: unknown;
         try {
           value = JSON.parse(text);
@@ -197,6 +243,13 @@ function parseCsv(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
       `${lineAt(lines[first])}: not valid UTF-8; it is the first row, which may name the columns, so no row is read`,
     );
   }
+  const most = maxLineValues(spec);
+  if (countCommas(firstText, most) >= most) {
+    throw new RecordError(
+      'BAD_SHAPE',
+      `CSV first row (line ${first}) has more than ${most} columns (16 per feature + 1024), not read`,
+    );
+  }
   const firstCells = first >= 0 ? csvCells(firstText) : [];
   // A first row with any non-numeric cell is a header; feature rows are all numbers.
   const header = first >= 0 && !firstCells.every(isNumeric) ? firstCells : undefined;
@@ -216,13 +269,13 @@ function parseCsv(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
       offset,
       () => {
         if (line.text === undefined) throw notUtf8(line);
-        const cells = csvCells(line.text);
-        if (cells.length !== width) {
-          throw new RecordError(
-            'BAD_ROW',
-            `row ${offset}: expected ${width} values, got ${cells.length}`,
-          );
+        // Counted before splitting, so a row of millions of cells is never split.
+        const commas = countCommas(line.text, width);
+        if (commas !== width - 1) {
+          const got = commas < width ? `${commas + 1}` : `more than ${width}`;
+          throw new RecordError('BAD_ROW', `row ${offset}: expected ${width} values, got ${got}`);
         }
+        const cells = csvCells(line.text);
         return Float32Array.from(columns, (column) => {
           const cell = cellValue(cells[column]);
           if ('problem' in cell) {
