@@ -87,6 +87,8 @@ function field<T>(
   return value;
 }
 
+const OBJECT_CREATED = 'ObjectCreated:';
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isSize = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -103,8 +105,15 @@ function parseRecord(
     const eventName = field(record, PATHS.eventName, isString);
     const bucket = field(record, PATHS.bucket, isString);
     const key = decodeS3Key(field(record, PATHS.key, isString));
-    if (!eventName.startsWith('ObjectCreated:')) {
+    if (!eventName.startsWith(OBJECT_CREATED)) {
       return { reason: 'not-object-created', detail: `${eventName} s3://${bucket}/${key}` };
+    }
+    // S3 always names the API that created the object (Put, Post, Copy,
+    // CompleteMultipartUpload); a bare category is not a notification S3 writes.
+    if (eventName.length === OBJECT_CREATED.length) {
+      throw new EventParseError(
+        `eventName: '${eventName}' names no event type after the colon (S3 sends e.g. 'ObjectCreated:Put')`,
+      );
     }
     if (bucket !== filter.bucket)
       return { reason: 'foreign-bucket', detail: `s3://${bucket}/${key}` };
@@ -140,8 +149,16 @@ export function parseS3EventBody(body: string, filter: InputFilter): ParsedMessa
   if (!isObject(event)) {
     throw new EventParseError('body: expected a JSON object');
   }
-  // S3 sends this once when the notification is configured; it names no object.
+  // S3 sends this once when the notification is configured; it names no object. S3 never
+  // puts Records beside it, so a body with both is malformed: acknowledging it would drop
+  // the records without a word, and guessing which half is meant could batch objects nobody
+  // notified, so it is rejected whole (retried, then kept in the DLQ with this reason).
   if (event.Event === 's3:TestEvent') {
+    if (event.Records !== undefined) {
+      throw new EventParseError(
+        'body: an s3:TestEvent that also carries Records; S3 sends the test event alone',
+      );
+    }
     return { items: [], skipped: [{ reason: 'test-event', detail: String(event.Bucket) }] };
   }
   if (!Array.isArray(event.Records)) {

@@ -277,3 +277,96 @@ export const pngImage: fc.Arbitrary<GeneratedImage> = fc.oneof(
 );
 
 export const jpegImage: fc.Arbitrary<GeneratedImage> = withMutations(validJpeg, 'in/image.jpg');
+
+/** A record's line as bytes: valid UTF-8, or text in another encoding that UTF-8 rejects. */
+interface EncodedLine {
+  readonly bytes: Uint8Array;
+  readonly good: boolean;
+}
+
+/** Byte sequences that are not UTF-8: Latin-1 é, overlong '/', a surrogate, a cut sequence. */
+const NOT_UTF8 = [[0xe9], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe6, 0x9d], [0xff], [0x80]];
+
+/** `text` with a sequence UTF-8 rejects spliced in at a generated position. */
+const spliceNotUtf8 = (text: string): fc.Arbitrary<EncodedLine> =>
+  fc.tuple(fc.nat({ max: text.length }), fc.constantFrom(...NOT_UTF8)).map(([at, bad]) => ({
+    bytes: Uint8Array.from([
+      ...encoder.encode(text.slice(0, at)),
+      ...bad,
+      ...encoder.encode(text.slice(at)),
+    ]),
+    good: false,
+  }));
+
+const goodJsonRecord = fc
+  .tuple(finite, finite, finite, fc.constantFrom('', 'zürich', '東京', '🙂'))
+  .map(([a, b, c, note]) => JSON.stringify(note ? { a, b, c, note } : [a, b, c]));
+
+const goodCsvRow = fc.tuple(goodCell, goodCell, goodCell).map((cells) => cells.join(','));
+
+function mixedEncodings(
+  key: string,
+  header: string | undefined,
+  good: fc.Arbitrary<string>,
+): fc.Arbitrary<GeneratedObject> {
+  const line = fc.oneof(
+    { weight: 3, arbitrary: good.map((text) => ({ bytes: encoder.encode(text), good: true })) },
+    good.chain(spliceNotUtf8),
+    // Latin-1 (ISO 8859-1) text: every byte above 0x7F is a bad UTF-8 sequence here.
+    good.map((text) => ({
+      bytes: Uint8Array.from(Buffer.from(`${text.slice(0, -1)}é${text.slice(-1)}`, 'latin1')),
+      good: false,
+    })),
+  );
+  const first = header === undefined ? [] : [header];
+  return fc
+    .tuple(fc.array(line, { minLength: 1, maxLength: 12 }), fc.constantFrom('\n', '\r\n'))
+    .map(([lines, ending]) => {
+      const body: number[] = [];
+      for (const [i, bytes] of [
+        ...first.map((h) => encoder.encode(h)),
+        ...lines.map((l) => l.bytes),
+      ].entries()) {
+        if (i > 0) body.push(...encoder.encode(ending));
+        body.push(...bytes);
+      }
+      return {
+        key,
+        body: Uint8Array.from(body),
+        goodOffsets: offsetsWhere(lines, (l) => l.good).map((i) => i + first.length),
+        badOffsets: offsetsWhere(lines, (l) => !l.good).map((i) => i + first.length),
+      };
+    });
+}
+
+/** JSONL whose lines are valid UTF-8 (non-ASCII included) or Latin-1 or broken sequences. */
+export const mixedEncodingJsonl = mixedEncodings('in/mixed.jsonl', undefined, goodJsonRecord);
+
+/** CSV (with a header) whose rows are valid UTF-8 or carry bytes UTF-8 rejects. */
+export const mixedEncodingCsv = mixedEncodings('in/mixed.csv', 'c,a,b', goodCsvRow);
+
+export interface GeneratedMember {
+  readonly name: string;
+  readonly body: Uint8Array;
+}
+
+/** Up to four regular files of up to 700 bytes, with names of one or more path parts. */
+export const archiveMembers: fc.Arbitrary<GeneratedMember[]> = fc.array(
+  fc.record({
+    name: fc
+      .array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/), { minLength: 1, maxLength: 3 })
+      .map((parts) => parts.join('/'))
+      .filter((name) => !name.endsWith('/') && name !== '.' && name !== '..'),
+    body: fc.uint8Array({ maxLength: 700 }),
+  }),
+  { minLength: 1, maxLength: 4 },
+);
+
+/** Bytes after an archive: text, zeros, random bytes, or another archive's start. */
+export const trailingBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }).map((text) => encoder.encode(text)),
+  fc.integer({ min: 1, max: 2048 }).map((length) => new Uint8Array(length)),
+  fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+  fc.constant(Uint8Array.from([0x1f, 0x8b, 0x08, 0x00, 0x00])),
+  fc.constant(Uint8Array.from([0x1f])),
+);

@@ -59,3 +59,22 @@ export function streamOf(bytes: Uint8Array, chunkSize = 4096): Readable {
     })(),
   );
 }
+
+/** `tar` with the header block at `at` changed by `edit` and its checksum made right again. */
+export function patchHeader(tar: Uint8Array, at: number, edit: (header: Buffer) => void): Buffer {
+  const out = Buffer.from(tar);
+  const header = out.subarray(at, at + 512);
+  edit(header);
+  header.fill(0x20, 148, 156);
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return out;
+}
+
+/** Sets a header's type flag (tar-stream's packer writes only the types it names). */
+export const typeflagPatch = (flag: string) => (header: Buffer) =>
+  header.write(flag, 156, 'latin1');
+
+/** Sets a header's declared size, whatever the data that follows. */
+export const sizePatch = (size: number) => (header: Buffer) =>
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');

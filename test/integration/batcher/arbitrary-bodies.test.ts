@@ -104,6 +104,9 @@ const garbage: fc.Arbitrary<Message> = fc
         s3: { ...valid.s3, object: { ...valid.s3.object, key: 'incoming/%E0%A4%A' } },
       }),
       broken({ ...valid, eventName: 7 }),
+      broken({ ...valid, eventName: 'ObjectCreated:' }),
+      // S3 sends the test event alone: one carrying Records is rejected, not acknowledged.
+      JSON.stringify({ ...(JSON.parse(s3TestEventBody()) as object), Records: [valid] }),
       broken({ ...valid, s3: { ...valid.s3, object: { ...valid.s3.object, size: -1 } } }),
       broken({ ...valid, s3: { ...valid.s3, object: { ...valid.s3.object, size: 2 ** 60 } } }),
       broken({ ...valid, s3: { ...valid.s3, bucket: null } }),

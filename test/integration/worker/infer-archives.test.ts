@@ -150,13 +150,13 @@ describeOnEmulator(['s3'], 'worker infer on tar and gzipped tar archives', () =>
         'in/cut.tar',
         'DECODE_FAILED',
         expect.stringMatching(
-          /^archive stopped inside this member: .*; nothing after it was read$/,
+          /^archive stopped inside this member, at byte \d+ of the tar data: .*; nothing after it was read$/,
         ),
       ],
       [
         'in/cut-on-boundary.tar',
         'DECODE_FAILED',
-        'archive ends after 4 entries without an end-of-archive block: truncated',
+        `archive ends at byte ${fourEntries} after 4 entries without an end-of-archive block: truncated`,
       ],
     ]);
     expect(outputs.errors[0].source.member).toBe(goodNames[3]);
@@ -194,7 +194,13 @@ describeOnEmulator(['s3'], 'worker infer on tar and gzipped tar archives', () =>
       [
         'in/bomb.tar.gz',
         'TOO_LARGE',
-        `archive stopped inside this member: archive holds more than ${1024 * 1024} bytes of tar data (--max-archive-bytes); nothing after it was read`,
+        `archive unreadable at byte ${1024 * 1024} of the tar data, after 1 entry: archive holds more than ${1024 * 1024} bytes of tar data (--max-archive-bytes); nothing after it was read`,
+      ],
+      // The bomb's one member declares 64 MiB: over the member limit from its header alone.
+      [
+        'in/bomb.tar.gz',
+        'TOO_LARGE',
+        `member is ${64 * 1024 * 1024} bytes, above the limit of 4096 (--max-member-bytes)`,
       ],
     ]);
     expect(schemaViolations(outputs.results, outputs.errors)).toEqual([]);

@@ -67,6 +67,35 @@ describe('parseS3EventBody', () => {
     });
   });
 
+  it('rejects an s3:TestEvent that also carries Records rather than dropping the records', () => {
+    // given a test event body with a record beside it, which S3 never sends
+    const body = JSON.stringify({
+      ...JSON.parse(s3TestEventBody('input-bucket')),
+      Records: [s3EventRecord({ key: 'incoming/a.png' })],
+    });
+
+    // when it is parsed
+    // then it is an EventParseError (the message goes to the DLQ) naming both halves
+    expect(() => parseS3EventBody(body, filter)).toThrow(EventParseError);
+    expect(() => parseS3EventBody(body, filter)).toThrow(
+      'body: an s3:TestEvent that also carries Records; S3 sends the test event alone',
+    );
+  });
+
+  it("rejects an eventName of 'ObjectCreated:' with no event type, naming the record", () => {
+    // given a second record whose eventName stops at the colon
+    const body = s3EventBody(
+      { key: 'incoming/a.png' },
+      { key: 'incoming/b.png', eventName: 'ObjectCreated:' },
+    );
+
+    // when it is parsed
+    // then the message is rejected, naming the record and the field
+    expect(() => parseS3EventBody(body, filter)).toThrow(
+      "Records[1].eventName: 'ObjectCreated:' names no event type after the colon",
+    );
+  });
+
   it('skips event types other than ObjectCreated with a reason', () => {
     // given a removal event
     const body = s3EventBody({ key: 'incoming/a.png', eventName: 'ObjectRemoved:Delete' });

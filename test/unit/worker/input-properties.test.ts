@@ -15,6 +15,8 @@ import {
   jpegImage,
   jsonlObject,
   jsonObject,
+  mixedEncodingCsv,
+  mixedEncodingJsonl,
   PNG_BOMBS,
   pngImage,
 } from '../../helpers/hostile-inputs';
@@ -35,7 +37,7 @@ const context = { batchId: 'b', shard: 0, model: { name: 'm', version: '1' } };
 
 /** What each reason starts with: the problem, and where it is. */
 const RECORDS_REASON =
-  /^(line \d+: invalid JSON|row \d+: expected \d+ values|row \d+, column .+?: .+ is |feature ('.+'|\d+) is |expected \d+ features, got \d+|missing features: |record is |invalid JSON: |records file is not valid UTF-8|object is empty)/s;
+  /^(line \d+: invalid JSON|line \d+: holds more than \d+ JSON values|row \d+: expected \d+ values|row \d+, column .+?: .+ is |feature ('.+'|\d+) is |expected \d+ features, got \d+|missing features: |record is |invalid JSON: |records file is not valid UTF-8|line \d+ \(byte \d+\): not valid UTF-8|object is empty)/s;
 const IMAGE_REASON =
   /^(PNG corrupt: |JPEG corrupt: |PNG truncated: |(PNG|JPEG) header says |image is \d+x\d+ |object is empty|named \.\w+ but the content has no (PNG|JPEG) signature)/;
 
@@ -67,6 +69,30 @@ describe.each([
         }
       }),
       { seed: SEED, numRuns: 60 },
+    );
+  });
+});
+
+describe.each([
+  ['JSONL', mixedEncodingJsonl],
+  ['CSV', mixedEncodingCsv],
+] as const)('%s records mixing encodings', (_, objects: fc.Arbitrary<GeneratedObject>) => {
+  it('score every UTF-8 line and fail each other line alone, naming its line and byte', () => {
+    fc.assert(
+      fc.property(objects, (object) => {
+        // given a generated object whose lines are UTF-8 or bytes UTF-8 rejects
+        // when it is read at the per-object boundary
+        const records = objectRecords(object.key, object.body, FEATURES_SPEC, LIMITS);
+
+        // then each UTF-8 line is a sample and each other line one DECODE_FAILED at its offset
+        expect(records.samples.map((sample) => sample.offset)).toEqual(object.goodOffsets);
+        expect(records.failures.map((failure) => failure.offset)).toEqual(object.badOffsets);
+        for (const { offset, code, reason } of records.failures) {
+          expect(code).toBe('DECODE_FAILED');
+          expect(reason).toMatch(new RegExp(`^line ${offset} \\(byte \\d+\\): not valid UTF-8$`));
+        }
+      }),
+      { seed: SEED, numRuns: 80 },
     );
   });
 });

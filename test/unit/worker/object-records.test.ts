@@ -44,12 +44,26 @@ describe('objectRecords', () => {
     expect(records.failures[0].code).toBe('UNSUPPORTED_FORMAT');
   });
 
-  it('fails a records file that is not UTF-8 as DECODE_FAILED', () => {
-    // given invalid UTF-8 bytes named .jsonl
+  it('fails a JSON records file that is not UTF-8 as DECODE_FAILED', () => {
+    // given invalid UTF-8 bytes named .json
     // when read
-    const records = objectRecords('a.jsonl', Uint8Array.from([0xc3, 0x28]), features, limits);
+    const records = objectRecords('a.json', Uint8Array.from([0xc3, 0x28]), features, limits);
     // then
-    expect(records.failures[0].code).toBe('DECODE_FAILED');
+    expect(records.failures).toEqual([
+      { offset: 0, code: 'DECODE_FAILED', reason: 'records file is not valid UTF-8 text' },
+    ]);
+  });
+
+  it('fails only the JSONL line that is not UTF-8', () => {
+    // given a good line, then invalid UTF-8 bytes
+    const bytes = Buffer.concat([Buffer.from('[1,2]\n'), Uint8Array.from([0xc3, 0x28])]);
+    // when read
+    const records = objectRecords('a.jsonl', bytes, features, limits);
+    // then
+    expect(records.samples.map((s) => s.offset)).toEqual([0]);
+    expect(records.failures).toEqual([
+      { offset: 1, code: 'DECODE_FAILED', reason: 'line 1 (byte 6): not valid UTF-8' },
+    ]);
   });
 
   it('keeps the good rows of a CSV and fails the bad ones', () => {

@@ -23,16 +23,6 @@ export interface ObjectRecords {
   readonly skipped: number;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeText(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new RecordError('DECODE_FAILED', 'records file is not valid UTF-8 text');
-  }
-}
-
 function readObject(
   key: string,
   bytes: Uint8Array,
@@ -58,7 +48,7 @@ function readObject(
     return { samples: [{ offset: 0, input }], failures: [], skipped: 0 };
   }
   if (isImageFormat(format)) throw mismatch();
-  const parsed = parseRecords(format, decodeText(bytes), spec);
+  const parsed = parseRecords(format, bytes, spec);
   return {
     samples: parsed.records.map((record) => ({ offset: record.offset, input: record.values })),
     failures: parsed.failures,

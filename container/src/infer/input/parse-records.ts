@@ -5,6 +5,7 @@ import { RecordError } from '../errors';
 import { describeValue, quoteText } from './describe-value';
 import type { RecordsFormat } from './detect-format';
 import { cellValue, featureProblem } from './feature-value';
+import { lineAt, TextLine, textLines } from './text-lines';
 
 export type FeaturesSpec = Extract<InputSpec, { kind: 'features' }>;
 
@@ -89,7 +90,18 @@ function collect(
   }
 }
 
-function parseJson(text: string, spec: FeaturesSpec): ParsedRecords {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new RecordError('DECODE_FAILED', 'records file is not valid UTF-8 text');
+  }
+}
+
+function parseJson(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
+  const text = decodeText(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -106,31 +118,79 @@ function parseJson(text: string, spec: FeaturesSpec): ParsedRecords {
   return out;
 }
 
-/** Lines of a text file; a final newline ends the last line rather than starting an empty one. */
-function linesOf(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 function emptyResult(): ParsedRecords {
   return { records: [], failures: [], skipped: 0 };
 }
 
-function parseJsonLines(text: string, spec: FeaturesSpec): ParsedRecords {
+/**
+ * Most values (JSON values, CSV cells) one line may hold before it is refused unparsed. A line
+ * of a few numbers written as 50 MB of them would otherwise parse into tens of millions of
+ * values (1 GB of heap) only to fail the feature count; with this, one line costs about its
+ * own bytes (docs/container.md, Memory).
+ */
+export function maxLineValues(spec: FeaturesSpec): number {
+  return 16 * spec.size + 1024;
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]);
+
+/** How many commas `text` holds, counting no further than `stop`. */
+function countCommas(text: string, stop: number): number {
+  let count = 0;
+  for (let at = text.indexOf(','); at >= 0 && count < stop; at = text.indexOf(',', at + 1)) {
+    count++;
+  }
+  return count;
+}
+
+/** An upper bound on the values in a JSON text (its commas and openers outside strings). */
+function jsonValueBound(text: string, stop: number): number {
+  let count = 1;
+  let inString = false;
+  for (let at = 0; at < text.length && count <= stop; at++) {
+    const code = text.charCodeAt(at);
+    if (inString) {
+      if (code === BACKSLASH) at++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === COMMA || OPENERS.has(code)) count++;
+  }
+  return count;
+}
+
+function notUtf8(line: TextLine): RecordError {
+  return new RecordError('DECODE_FAILED', `${lineAt(line)}: not valid UTF-8`);
+}
+
+const isBlank = (line: TextLine) => line.text !== undefined && line.text.trim().length === 0;
+
+function parseJsonLines(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
   const out = emptyResult();
   let skipped = 0;
-  linesOf(text).forEach((line, offset) => {
-    if (line.trim().length === 0) {
+  for (const line of textLines(bytes)) {
+    const offset = line.number;
+    if (isBlank(line)) {
       skipped++;
-      return;
+      continue;
     }
     collect(
       offset,
       () => {
+        const { text } = line;
+        if (text === undefined) throw notUtf8(line);
+        const most = maxLineValues(spec);
+        if (jsonValueBound(text, most) > most) {
+          throw new RecordError(
+            'BAD_ROW',
+            `line ${offset}: holds more than ${most} JSON values (16 per feature + 1024), not parsed`,
+          );
+        }
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = JSON.parse(text);
         } catch (error) {
           throw new RecordError(
             'BAD_ROW',
@@ -141,7 +201,7 @@ function parseJsonLines(text: string, spec: FeaturesSpec): ParsedRecords {
       },
       out,
     );
-  });
+  }
   return { ...out, skipped };
 }
 
@@ -171,10 +231,26 @@ function columnsFor(header: string[] | undefined, spec: FeaturesSpec): number[] 
   return Array.from({ length: spec.size }, (_, i) => i);
 }
 
-function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
-  const lines = linesOf(text);
-  const first = lines.findIndex((line) => line.trim().length > 0);
-  const firstCells = first >= 0 ? csvCells(lines[first]) : [];
+function parseCsv(bytes: Uint8Array, spec: FeaturesSpec): ParsedRecords {
+  const lines = [...textLines(bytes)];
+  const first = lines.findIndex((line) => !isBlank(line));
+  const firstText = first >= 0 ? lines[first].text : '';
+  // The first row may be the header that maps columns to features: without it every row
+  // could be read with the wrong columns, so it alone fails the whole object.
+  if (firstText === undefined) {
+    throw new RecordError(
+      'DECODE_FAILED',
+      `${lineAt(lines[first])}: not valid UTF-8; it is the first row, which may name the columns, so no row is read`,
+    );
+  }
+  const most = maxLineValues(spec);
+  if (countCommas(firstText, most) >= most) {
+    throw new RecordError(
+      'BAD_SHAPE',
+      `CSV first row (line ${first}) has more than ${most} columns (16 per feature + 1024), not read`,
+    );
+  }
+  const firstCells = first >= 0 ? csvCells(firstText) : [];
   // A first row with any non-numeric cell is a header; feature rows are all numbers.
   const header = first >= 0 && !firstCells.every(isNumeric) ? firstCells : undefined;
   const columns = columnsFor(header, spec);
@@ -182,22 +258,24 @@ function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
   const names = header ?? spec.names ?? columns.map(String);
   const out = emptyResult();
   let skipped = 0;
-  lines.forEach((line, offset) => {
-    if (header && offset <= first) return;
-    if (line.trim().length === 0) {
+  for (const line of lines) {
+    const offset = line.number;
+    if (header && offset <= first) continue;
+    if (isBlank(line)) {
       skipped++;
-      return;
+      continue;
     }
     collect(
       offset,
       () => {
-        const cells = csvCells(line);
-        if (cells.length !== width) {
-          throw new RecordError(
-            'BAD_ROW',
-            `row ${offset}: expected ${width} values, got ${cells.length}`,
-          );
+        if (line.text === undefined) throw notUtf8(line);
+        // Counted before splitting, so a row of millions of cells is never split.
+        const commas = countCommas(line.text, width);
+        if (commas !== width - 1) {
+          const got = commas < width ? `${commas + 1}` : `more than ${width}`;
+          throw new RecordError('BAD_ROW', `row ${offset}: expected ${width} values, got ${got}`);
         }
+        const cells = csvCells(line.text);
         return Float32Array.from(columns, (column) => {
           const cell = cellValue(cells[column]);
           if ('problem' in cell) {
@@ -211,25 +289,26 @@ function parseCsv(text: string, spec: FeaturesSpec): ParsedRecords {
       },
       out,
     );
-  });
+  }
   return { ...out, skipped };
 }
 
 /**
- * Numeric feature records of a JSON, JSONL or CSV object. A bad record becomes a failure at its
- * offset and the others are kept; an object that cannot be read at all throws a RecordError.
+ * Numeric feature records of a JSON, JSONL or CSV object's bytes (UTF-8). A bad record, a JSONL
+ * line or CSV row of invalid UTF-8 included, becomes a failure at its offset and the others
+ * are kept; an object that cannot be read at all throws a RecordError.
  */
 export function parseRecords(
   format: RecordsFormat,
-  text: string,
+  bytes: Uint8Array,
   spec: FeaturesSpec,
 ): ParsedRecords {
   switch (format) {
     case 'json':
-      return parseJson(text, spec);
+      return parseJson(bytes, spec);
     case 'jsonl':
-      return parseJsonLines(text, spec);
+      return parseJsonLines(bytes, spec);
     case 'csv':
-      return parseCsv(text, spec);
+      return parseCsv(bytes, spec);
   }
 }
