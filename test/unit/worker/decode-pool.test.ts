@@ -52,8 +52,8 @@ describe('decodePool', () => {
       expect(records.failures).toEqual([
         {
           offset: 0,
-          code: 'BAD_SHAPE',
-          reason: 'feature 0 is an array of 1 element, not a number',
+          code: 'BAD_ROW',
+          reason: 'line 0: holds more than 1056 JSON values (16 per feature + 1024), not parsed',
         },
       ]);
       expect(records.samples.map((sample) => sample.offset)).toEqual([1]);
