@@ -1,7 +1,13 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { HttpRequest } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  ChecksumConstructor,
+  HashConstructor,
+  HttpRequest,
+  Provider,
+} from '@smithy/types';
 import { Agent } from 'undici';
 
 /** SHA-256 of the empty body a GET sends, which S3 wants in x-amz-content-sha256. */
@@ -84,6 +90,26 @@ export function requestPath(request: HttpRequest): string {
 }
 
 /**
+ * The SDK's SigV4 signer as S3 wants it: the path signed as sent (already encoded once, as the
+ * SDK's S3 signer does) and the payload hash taken from the x-amz-content-sha256 header the
+ * request carries (an empty body's, for a GET), not computed again per request.
+ */
+export const sigV4Signer = (
+  service: string,
+  region: string | Provider<string>,
+  credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>,
+  sha256: ChecksumConstructor | HashConstructor,
+): SignatureV4 =>
+  new SignatureV4({
+    service,
+    region,
+    credentials,
+    sha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
+
+/**
  * A LeanS3 over `s3`'s configuration. The bucket's endpoint is resolved once, by the SDK's own
  * endpoint rules for GetObject (so AWS_ENDPOINT_URL, forcePathStyle, FIPS, dual-stack and
  * bucket names that cannot be host names resolve as they do for the SDK: virtual-hosted on AWS,
@@ -112,15 +138,12 @@ export function leanS3(s3: S3Client): LeanS3 {
       origin: `${url.protocol}//${url.host}`,
       host: url.host,
       prefix: url.pathname.replace(/\/$/, ''),
-      signer: new SignatureV4({
-        service: scheme?.signingName ?? 's3',
-        region: scheme?.signingRegion ?? config.region,
-        credentials: config.credentials,
-        sha256: config.sha256,
-        // S3 signs the path as sent (already encoded once), as the SDK's S3 signer does.
-        uriEscapePath: false,
-        applyChecksum: true,
-      }),
+      signer: sigV4Signer(
+        scheme?.signingName ?? 's3',
+        scheme?.signingRegion ?? config.region,
+        config.credentials,
+        config.sha256,
+      ),
     };
   };
   return {
