@@ -33,10 +33,12 @@ async function scriptedServer(script: readonly Step[]) {
   const server: Server = createServer((req, res) => {
     seen.push({ path: req.url ?? '', headers: req.headers });
     const step = script[Math.min(seen.length, script.length) - 1];
-    if (step === 'reset') return req.socket.destroy();
-    if (step === 'stall') return void stalled.push(res);
-    res.writeHead(step.status, { 'content-length': Buffer.byteLength(step.body) });
-    res.end(step.body);
+    if (step === 'reset') req.socket.destroy();
+    else if (step === 'stall') stalled.push(res);
+    else {
+      res.writeHead(step.status, { 'content-length': Buffer.byteLength(step.body) });
+      res.end(step.body);
+    }
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
