@@ -17,6 +17,9 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 export interface BucketEndpoint {
   /** scheme://host[:port], the undici origin. */
   readonly origin: string;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port?: number;
   /** The Host header: host[:port]. */
   readonly host: string;
   /** Path before the key: '' on a virtual-hosted endpoint, '/bucket' path-style. */
@@ -40,6 +43,8 @@ export interface GetRequest {
 export interface LeanS3 {
   readonly s3: S3Client;
   readonly agent: Agent;
+  /** Most attempts at one GET (the client's maxAttempts, AWS_MAX_ATTEMPTS), read once. */
+  maxAttempts(): Promise<number>;
   /** The bucket's endpoint, or undefined when it needs a signer other than SigV4 (S3 Express, MRAP). */
   endpoint(bucket: string): Promise<BucketEndpoint | undefined>;
 }
@@ -66,14 +71,13 @@ export function getRequest(
   headers: Readonly<Record<string, string>>,
   query: Readonly<Record<string, string>>,
 ): GetRequest {
-  const url = new URL(endpoint.origin);
   return {
     origin: endpoint.origin,
     request: {
       method: 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port === '' ? undefined : Number(url.port),
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: endpoint.port,
       path: `${endpoint.prefix}/${encodeKey(key)}`,
       query: { ...query },
       headers: { host: endpoint.host, 'x-amz-content-sha256': EMPTY_SHA256, ...headers },
@@ -136,6 +140,9 @@ export function leanS3(s3: S3Client): LeanS3 {
     const url = resolved.url;
     return {
       origin: `${url.protocol}//${url.host}`,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port === '' ? undefined : Number(url.port),
       host: url.host,
       prefix: url.pathname.replace(/\/$/, ''),
       signer: sigV4Signer(
@@ -146,9 +153,11 @@ export function leanS3(s3: S3Client): LeanS3 {
       ),
     };
   };
+  let maxAttempts: Promise<number> | undefined;
   return {
     s3,
     agent,
+    maxAttempts: () => (maxAttempts ??= config.maxAttempts()),
     endpoint: (bucket) => {
       let found = endpoints.get(bucket);
       if (found === undefined) {

@@ -45,7 +45,7 @@ export async function signedGetObject(
     item.versionId === undefined ? { 'if-match': `"${item.etag.replace(/"/g, '')}"` } : {},
     item.versionId === undefined ? {} : { versionId: item.versionId },
   );
-  const maxAttempts = await lean.s3.config.maxAttempts();
+  const maxAttempts = await lean.maxAttempts();
   for (let stalls = 0, retries = 0; ;) {
     try {
       const signed = await signGet(lean, endpoint, get);
