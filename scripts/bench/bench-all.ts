@@ -128,7 +128,7 @@ function printSummary(report: BenchReport): void {
     const result = report.latency;
     const row = bestInFlight(result.rows);
     out.push(
-      `S3 latency: best ${median(row.row.rates).toFixed(0)} records/s at ${row.row.inFlight} in flight, efficiency ${median(row.row.efficiencies).toFixed(3)} (goal ${row.meetsGoal ? 'met' : 'missed'}); server ${result.serverGetsPerSecond.toFixed(0)} GETs/s; ${result.layouts.map((l) => `${l.name} ${median(l.rates).toFixed(0)}/s`).join(', ')}`,
+      `S3 latency: best ${median(row.row.rates).toFixed(0)} records/s at ${row.row.inFlight} in flight, efficiency ${median(row.row.efficiencies).toFixed(3)} (goal ${row.meetsGoal ? 'met' : 'missed'}); server ${result.serverGetsPerSecond.toFixed(0)} GETs/s, latency port ${result.latencyPortGetsPerSecond.toFixed(0)}; client CPU per GET ${result.getCosts.map((c) => `${c.path} ${median(c.cpuUsPerGet).toFixed(0)} us`).join(', ')}; ${result.layouts.map((l) => `${l.path} ${l.name} ${median(l.rates).toFixed(0)}/s`).join(', ')}`,
     );
   }
   const g4dn = report.cost.gpu['g4dn.xlarge'];

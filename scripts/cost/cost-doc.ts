@@ -178,10 +178,9 @@ which benchmarks update with \`upsertMeasuredRates\` in
 [scripts/cost/measured-rates.ts](../scripts/cost/measured-rates.ts)). No GPU is available
 where these were measured. The image rows (PNG digits one per object, and packed per tar) come
 from \`npm run bench:latency\` (benchmarks.md, S3 latency): the worker on the native tfjs-node
-CPU backend of a shared 2-core machine, reading from an in-memory S3 server (gofakes3) behind
-the project's latency proxy, which puts back S3's small-GET latency after AWS's performance
-guidelines. There the worker's own work per object (SDK request handling, decode, result
-records) on two shared cores bounds the rate, not the model (compute only is far faster) and
+CPU backend of a shared 2-core machine, reading from an in-memory S3 server (gofakes3) whose
+latency port puts back S3's small-GET latency after AWS's performance guidelines. There the
+worker's own work per object (the signed GET, decode, result records) on two shared cores bounds the rate, not the model (compute only is far faster) and
 not the server; a GPU instance has more cores for that work, so these rates are a floor for
 it. The JSONL row is the wasm backend against the moto emulator (benchmarks.md, Worker). The
 rest are stated assumptions.

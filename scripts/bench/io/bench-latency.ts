@@ -1,12 +1,13 @@
 /**
  * Latency benchmark (`npm run bench:latency`): the worker against an S3 endpoint that is not the
- * bottleneck, with S3's latency put back (gofakes3 behind the project's latency proxy):
+ * bottleneck, with S3's latency put back (gofakes3 with its latency port):
  *   npm run bench:latency -- [--images N] [--in-flight 16,32,...] [--rounds R]
  *     [--latency s3|none|median=30,p99=150,stall=0.001,stall-ms=10000] [--seed S]
  *     [--per-tar N] [--prefetch N] [--docs-dir DIR] [--json FILE] [--write]
  *   npm run bench:latency -- --from-json FILE [--docs-dir DIR]   (write the docs of a saved run)
  * Measures records/s per worker against requests in flight, the pipeline efficiency against
- * compute only in the same rounds, the server's raw GET rate, and the same digits one per
+ * compute only in the same rounds, the server's raw GET rates, the client CPU per GET of the
+ * lean and the SDK path, and the same digits one per
  * object against packed per tar. Prints the markdown; `--write` also replaces the two sections
  * of DIR/benchmarks.md, puts the measured rates into DIR/measured-rates.json and regenerates
  * DIR/cost.md from them (DIR defaults to docs/).
@@ -70,13 +71,17 @@ function summary(report: LatencyReport): string {
   const { row, meetsGoal } = bestInFlight(result.rows);
   const traffic = trafficTotals(result);
   return [
-    `backend ${result.backend}; server ${result.serverGetsPerSecond.toFixed(0)} GETs/s; compute only ${compute.toFixed(0)} records/s`,
+    `backend ${result.backend}; server ${result.serverGetsPerSecond.toFixed(0)} GETs/s, latency port ${result.latencyPortGetsPerSecond.toFixed(0)} GETs/s; compute only ${compute.toFixed(0)} records/s`,
+    ...result.getCosts.map(
+      (c) =>
+        `${c.path} GETs: ${median(c.cpuUsPerGet).toFixed(0)} us of client CPU per GET, ${median(c.getsPerSecond).toFixed(0)} GETs/s`,
+    ),
     ...result.rows.map(
       (r) =>
         `in flight ${r.inFlight}: ${median(r.rates).toFixed(0)} records/s, efficiency ${median(r.efficiencies).toFixed(3)}`,
     ),
-    ...result.layouts.map((l) => `${l.name}: ${median(l.rates).toFixed(0)} records/s`),
-    `efficiency goal ${meetsGoal ? 'met' : 'missed'} (best at ${row.inFlight} in flight); proxy: ${traffic.requests} requests, ${traffic.stalls} stalls, ${traffic.retried} retried`,
+    ...result.layouts.map((l) => `${l.path} ${l.name}: ${median(l.rates).toFixed(0)} records/s`),
+    `efficiency goal ${meetsGoal ? 'met' : 'missed'} (best at ${row.inFlight} in flight); latency port: ${traffic.requests} requests, ${traffic.stalls} stalls, ${traffic.retried} retried`,
   ].join('\n');
 }
 

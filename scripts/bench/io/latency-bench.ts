@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
+import { getObjectsWithSdk } from '../../../container/src/infer/input/download-object';
 import type { ManifestItem } from '../../../lib/contracts/manifest';
 import { selectBackend } from '../../../container/src/backend/select-backend';
 import { INFER_DEFAULTS } from '../../../container/src/infer/infer-options';
@@ -12,10 +13,9 @@ import { uploadInputs } from '../../../test/helpers/worker-batch-fixture';
 import { DIGITS_INPUT, publishDigitsChampion } from '../../../test/helpers/worker-model-fixture';
 import { benchInputs } from '../shared/bench-inputs';
 import { LatencyProfile } from './latency-profile';
-import type { LatencyProxyStats } from './latency-proxy';
-import type { LatencyProxyProcess } from './latency-proxy-process';
+import { getCost } from './get-cost';
 import { startLatencyEndpoint } from './s3-endpoint';
-import { serverGetRate } from './s3-server';
+import { LatencyStats, RunningS3Server, serverGetRate } from './s3-server';
 import { allScoredRate, timeShard } from '../shared/time-shard';
 
 export interface LatencyPlan {
@@ -37,7 +37,14 @@ export interface LatencyPlan {
   readonly prefetch?: number;
 }
 
-/** What the proxy saw during one shard run. */
+/**
+ * How the worker GETs its input: the lean signed GET it ships with, or the SDK's GetObject (the
+ * baseline the lean path replaced).
+ */
+export type GetPath = 'lean' | 'sdk';
+export const GET_PATHS: readonly GetPath[] = ['lean', 'sdk'];
+
+/** What the latency port saw during one shard run. */
 export interface RunTraffic {
   readonly requests: number;
   readonly stalls: number;
@@ -57,11 +64,22 @@ export interface InFlightRow {
 
 export interface LayoutRow {
   readonly name: string;
+  readonly path: GetPath;
   readonly objects: number;
   readonly meanObjectBytes: number;
   readonly recordsPerObject: number;
   readonly rates: readonly number[];
   readonly efficiencies: readonly number[];
+}
+
+/** GET-only cost of one path: every small object read whole, nothing decoded or scored. */
+export interface GetCostRow {
+  readonly path: GetPath;
+  readonly inFlight: number;
+  /** One per round. */
+  readonly getsPerSecond: readonly number[];
+  /** Client CPU per GET in microseconds, one per round. */
+  readonly cpuUsPerGet: readonly number[];
 }
 
 export interface LatencyBenchResult {
@@ -72,16 +90,21 @@ export interface LatencyBenchResult {
   readonly meanObjectBytes: number;
   readonly batchSize: number;
   readonly decodeThreads: number;
-  /** Small GETs/s the S3 server serves itself (Go load generator, no proxy, no SDK). */
+  /** Small GETs/s the S3 server serves itself (Go load generator, no latency, no SDK). */
   readonly serverGetsPerSecond: number;
   readonly serverConcurrency: number;
+  /** Small GETs/s the latency port carries with the profile's delays (Go load generator). */
+  readonly latencyPortGetsPerSecond: number;
+  readonly latencyPortConcurrency: number;
+  /** Client CPU per GET of each path, straight to the server. */
+  readonly getCosts: readonly GetCostRow[];
   /** Compute-only records/s (scorer on in-memory inputs), one per round. */
   readonly computeRates: readonly number[];
   readonly rows: readonly InFlightRow[];
-  /** The archive comparison, run at the worker's defaults. */
+  /** The archive comparison, run at the worker's defaults, for each GET path. */
   readonly layouts: readonly LayoutRow[];
   /**
-   * The one-per-object shard at the worker's defaults straight to the server, no proxy and no
+   * The one-per-object shard at the worker's defaults straight to the server, no
    * injected latency, one per round: what this host's CPU allows the worker.
    */
   readonly directRates: readonly number[];
@@ -90,6 +113,10 @@ export interface LatencyBenchResult {
 }
 
 const SERVER_CONCURRENCY = 64;
+/** Enough connections that the profile's delays, not the count, bound the latency port's rate. */
+const LATENCY_PORT_CONCURRENCY = 1024;
+/** GETs in flight of the GET-only cost measurement (as issue 21 measured the SDK). */
+const GET_COST_IN_FLIGHT = 128;
 
 /** The in-flight counts issue 15 asks about. */
 export const IN_FLIGHT = [16, 32, 64, 128, 256, 512, 1024];
@@ -116,31 +143,31 @@ export function shardOptions(
 
 interface Setup {
   readonly setupS3: S3Client;
-  /** The worker's client: through the proxy. */
-  readonly workerS3: S3Client;
+  /** The worker's client, each path: through the latency port. */
+  readonly workerS3: Readonly<Record<GetPath, S3Client>>;
   readonly models: string;
   readonly results: string;
-  readonly proxy: LatencyProxyProcess;
+  readonly server: RunningS3Server;
 }
 
-const traffic = (before: LatencyProxyStats, after: LatencyProxyStats): RunTraffic => ({
+const traffic = (before: LatencyStats, after: LatencyStats): RunTraffic => ({
   requests: after.requests - before.requests,
   stalls: after.stalls - before.stalls,
   retried: after.abandoned - before.abandoned,
   peakInFlight: after.peakInFlight,
 });
 
-/** End-to-end records/s of one whole shard as the worker runs it, and the proxy's view of it. */
+/** End-to-end records/s of one whole shard as the worker runs it, and the latency port's view. */
 async function shardRate(
   setup: Setup,
   items: readonly ManifestItem[],
   records: number,
   options: ShardOptions,
   backend: string,
-  s3 = setup.workerS3,
+  s3 = setup.workerS3.lean,
 ) {
-  await setup.proxy.resetPeakInFlight();
-  const before = await setup.proxy.stats();
+  await setup.server.resetPeakInFlight();
+  const before = await setup.server.latencyStats();
   const shard = await timeShard({
     s3,
     modelS3: setup.setupS3,
@@ -152,7 +179,7 @@ async function shardRate(
     options,
   });
   const rate = allScoredRate(shard, records, `${items.length} objects`);
-  return { rate, traffic: traffic(before, await setup.proxy.stats()) };
+  return { rate, traffic: traffic(before, await setup.server.latencyStats()) };
 }
 
 /** Compute-only records/s: the scorer on in-memory inputs at the worker's batch size. */
@@ -171,9 +198,10 @@ async function computeRate(scorer: Scorer, inputs: readonly Float32Array[], reco
 }
 
 /**
- * The latency benchmark: the worker's records/s against in-flight requests on gofakes3 behind
- * the latency proxy, its pipeline efficiency against compute-only measured in the same round,
- * the server's raw GET rate, and the same digits one per object against packed in tars.
+ * The latency benchmark: the worker's records/s against in-flight requests on gofakes3's latency
+ * port, its pipeline efficiency against compute-only measured in the same round, the server's
+ * and the latency port's raw GET rates, the client CPU per GET of the lean and the SDK path, and
+ * the same digits one per object against packed in tars through each path.
  * Rounds repeat every measurement in turn, so a shared machine's load falls on all alike.
  */
 export async function runLatencyBench(
@@ -187,10 +215,17 @@ export async function runLatencyBench(
     const setupS3 = s3Client(endpoint.direct);
     const setup: Setup = {
       setupS3,
-      workerS3: s3Client(endpoint.endpoint),
+      workerS3: {
+        lean: s3Client(endpoint.endpoint),
+        sdk: getObjectsWithSdk(s3Client(endpoint.endpoint)),
+      },
       models: await createBucket(setupS3),
       results: await createBucket(setupS3),
-      proxy: endpoint.proxy,
+      server: endpoint.server,
+    };
+    const directS3: Record<GetPath, S3Client> = {
+      lean: s3Client(endpoint.direct),
+      sdk: getObjectsWithSdk(s3Client(endpoint.direct)),
     };
     const inputsBucket = await createBucket(setupS3);
     await publishDigitsChampion(setupS3, setup.models);
@@ -218,7 +253,24 @@ export async function runLatencyBench(
       plan.serverSeconds,
       SERVER_CONCURRENCY,
     );
-    log(`gofakes3 serves ${serverGetsPerSecond.toFixed(0)} small GETs/s (Go client, no proxy)`);
+    log(`gofakes3 serves ${serverGetsPerSecond.toFixed(0)} small GETs/s (Go client, no latency)`);
+    const latencyPortGetsPerSecond = serverGetRate(
+      `${endpoint.endpoint}/${inputsBucket}/${single[0].key}`,
+      plan.serverSeconds,
+      LATENCY_PORT_CONCURRENCY,
+    );
+    log(
+      `its latency port carries ${latencyPortGetsPerSecond.toFixed(0)} small GETs/s (Go client, ${LATENCY_PORT_CONCURRENCY} connections)`,
+    );
+    // Both paths read everything once untimed first: compiled code and open connections,
+    // as a worker has them after its first objects.
+    for (const path of GET_PATHS) await getCost(directS3[path], single, GET_COST_IN_FLIGHT);
+    const getCosts = GET_PATHS.map((path) => ({
+      path,
+      inFlight: GET_COST_IN_FLIGHT,
+      getsPerSecond: [] as number[],
+      cpuUsPerGet: [] as number[],
+    }));
 
     const computeRates: number[] = [];
     const directRates: number[] = [];
@@ -229,14 +281,17 @@ export async function runLatencyBench(
       efficiencies: [] as number[],
       traffic: [] as RunTraffic[],
     }));
-    const layouts = [
-      { name: 'one per object', items: single, recordsPerObject: 1 },
-      { name: `${plan.perTar} per tar`, items: packed, recordsPerObject: plan.perTar },
-    ].map((layout) => ({
-      ...layout,
-      rates: [] as number[],
-      efficiencies: [] as number[],
-    }));
+    const layouts = GET_PATHS.flatMap((path) =>
+      [
+        { name: 'one per object', items: single, recordsPerObject: 1 },
+        { name: `${plan.perTar} per tar`, items: packed, recordsPerObject: plan.perTar },
+      ].map((layout) => ({
+        ...layout,
+        path,
+        rates: [] as number[],
+        efficiencies: [] as number[],
+      })),
+    );
     const model = await resolveModel(setupS3, setup.models, { name: 'digits' });
     for (let round = 0; round < plan.rounds; round++) {
       const scorer = await loadScorer(model, setupS3);
@@ -245,6 +300,14 @@ export async function runLatencyBench(
       );
       computeRates.push(compute);
       log(`round ${round + 1}: compute only ${compute.toFixed(0)} records/s`);
+      for (const row of getCosts) {
+        const cost = await getCost(directS3[row.path], single, row.inFlight);
+        row.getsPerSecond.push(cost.getsPerSecond);
+        row.cpuUsPerGet.push(cost.cpuUsPerGet);
+        log(
+          `round ${round + 1}: ${row.path} GETs only: ${cost.getsPerSecond.toFixed(0)} GETs/s, ${cost.cpuUsPerGet.toFixed(0)} us of client CPU per GET`,
+        );
+      }
       for (const row of rows) {
         const run = await shardRate(
           setup,
@@ -267,10 +330,11 @@ export async function runLatencyBench(
           plan.images,
           shardOptions(setup.results, prefetch),
           backend,
+          setup.workerS3[layout.path],
         );
         layout.rates.push(run.rate);
         layout.efficiencies.push(run.rate / compute);
-        log(`round ${round + 1}: ${layout.name}: ${run.rate.toFixed(0)} records/s`);
+        log(`round ${round + 1}: ${layout.path} ${layout.name}: ${run.rate.toFixed(0)} records/s`);
       }
       const direct = await shardRate(
         setup,
@@ -278,7 +342,7 @@ export async function runLatencyBench(
         plan.images,
         shardOptions(setup.results, prefetch),
         backend,
-        setupS3,
+        directS3.lean,
       );
       directRates.push(direct.rate);
       directEfficiencies.push(direct.rate / compute);
@@ -296,10 +360,14 @@ export async function runLatencyBench(
       decodeThreads: INFER_DEFAULTS.decodeThreads,
       serverGetsPerSecond,
       serverConcurrency: SERVER_CONCURRENCY,
+      latencyPortGetsPerSecond,
+      latencyPortConcurrency: LATENCY_PORT_CONCURRENCY,
+      getCosts,
       computeRates,
       rows,
-      layouts: layouts.map(({ name, items, recordsPerObject, rates, efficiencies }) => ({
+      layouts: layouts.map(({ name, path, items, recordsPerObject, rates, efficiencies }) => ({
         name,
+        path,
         objects: items.length,
         meanObjectBytes: meanBytes(items),
         recordsPerObject,

@@ -1,5 +1,3 @@
-import { Random, standardNormal } from './seeded-random';
-
 /**
  * How long S3 takes to send the first byte of a response: a lognormal body given by its median
  * and 99th percentile, plus a fraction of requests that stall.
@@ -29,11 +27,8 @@ export const S3_SMALL_GET_PROFILE: LatencyProfile = {
   stallMs: 10_000,
 };
 
-/** No injected delay: the proxy passes requests straight through. */
+/** No injected delay: the latency port serves requests at once. */
 export const NO_LATENCY: LatencyProfile = { medianMs: 0, p99Ms: 0, stallFraction: 0, stallMs: 0 };
-
-/** z of the standard normal's 99th percentile. */
-const Z99 = 2.3263478740408408;
 
 export class LatencyProfileError extends Error {
   override readonly name = 'LatencyProfileError';
@@ -87,27 +82,10 @@ export function parseLatencyProfile(spec: string): LatencyProfile {
   return validateLatencyProfile(profile);
 }
 
-/** Spread of the profile's lognormal body: ln(p99 / median) is 2.326 standard deviations. */
-export const lognormalSigma = (profile: LatencyProfile) =>
-  profile.medianMs === 0 ? 0 : Math.log(profile.p99Ms / profile.medianMs) / Z99;
-
+/** One delay the S3 server's latency port draws (scripts/bench/io/s3-server/main.go). */
 export interface LatencyDraw {
   readonly ms: number;
   readonly stalled: boolean;
-}
-
-/** A sampler of per-request delays, drawn from `random` (seed it to replay a run). */
-export function latencySampler(profile: LatencyProfile, random: Random): () => LatencyDraw {
-  validateLatencyProfile(profile);
-  const sigma = lognormalSigma(profile);
-  return () => {
-    if (profile.stallFraction > 0 && random() < profile.stallFraction) {
-      return { ms: profile.stallMs, stalled: true };
-    }
-    const ms =
-      profile.medianMs === 0 ? 0 : profile.medianMs * Math.exp(sigma * standardNormal(random));
-    return { ms, stalled: false };
-  };
 }
 
 /** One line naming the profile, as the benchmark docs print it. */

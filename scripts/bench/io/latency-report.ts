@@ -1,6 +1,6 @@
 import type { DocSection } from '../../report/benchmarks-doc';
 import { describeLatencyProfile } from './latency-profile';
-import type { InFlightRow, LatencyBenchResult } from './latency-bench';
+import type { GetPath, InFlightRow, LatencyBenchResult } from './latency-bench';
 import type { MeasuredRate } from '../../cost/measured-rates';
 import { median } from '../shared/median-rows';
 
@@ -11,6 +11,12 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 const list = (values: readonly number[], format: (n: number) => string = fmt) =>
   values.map(format).join(', ');
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** How the docs name each GET path. */
+export const PATH_NAMES: Readonly<Record<GetPath, string>> = {
+  lean: 'lean signed GET (the worker)',
+  sdk: "SDK's GetObject",
+};
 
 /** The smallest in-flight count whose median efficiency meets the goal, else the best one. */
 export function bestInFlight(rows: readonly InFlightRow[]): {
@@ -37,11 +43,11 @@ export function latencySection(
   return [
     `Command: \`${command}\` on ${date}; ${machine}. Backend ${result.backend}; default digits CNN at the worker's batch size ${result.batchSize}, ${result.decodeThreads} decode thread(s); ${result.images.toLocaleString('en-US')} PNG digits of ${result.meanObjectBytes.toFixed(0)} bytes on average, one per object.`,
     '',
-    `S3 endpoint: gofakes3 v1.2.0 (in memory, built from scripts/bench/io/s3-server) behind the project's latency proxy (scripts/bench/io/latency-proxy.ts), ${describeLatencyProfile(result.profile)}, seed ${result.seed}. The server alone serves **${result.serverGetsPerSecond.toFixed(0)} small GETs/s** (its own Go load generator, ${result.serverConcurrency} connections, no proxy), ${(result.serverGetsPerSecond / scoring).toFixed(0)}x the best end-to-end rate below, so the server is not what limits it. The profile follows AWS's S3 performance guidelines (small requests, under 512 KB: median latency in the tens of milliseconds; retry a GET not answered after 2 s); its p99 and stall rate are this project's assumptions (scripts/bench/io/latency-profile.ts).`,
+    `S3 endpoint: gofakes3 v1.2.0 (in memory, built from scripts/bench/io/s3-server) with the latency added by the server itself on a second port, ${describeLatencyProfile(result.profile)}, seed ${result.seed}. The server serves **${result.serverGetsPerSecond.toFixed(0)} small GETs/s** without latency (its own Go load generator, ${result.serverConcurrency} connections) and its latency port carries **${result.latencyPortGetsPerSecond.toFixed(0)} GETs/s** (${result.latencyPortConcurrency} connections), ${(Math.min(result.serverGetsPerSecond, result.latencyPortGetsPerSecond) / scoring).toFixed(0)}x the best end-to-end rate below, so the endpoint is not what limits it. The profile follows AWS's S3 performance guidelines (small requests, under 512 KB: median latency in the tens of milliseconds; retry a GET not answered after 2 s); its p99 and stall rate are this project's assumptions (scripts/bench/io/latency-profile.ts).`,
     '',
     `Compute only (scorer on in-memory inputs, same rounds): ${fmt(compute)} records/s (rounds: ${list(result.computeRates)}).`,
     '',
-    '| In flight | Records/s (median) | Efficiency (e2e / compute) | Rounds, records/s | Stalls / retried GETs per round | Peak in flight at the proxy |',
+    '| In flight | Records/s (median) | Efficiency (e2e / compute) | Rounds, records/s | Stalls / retried GETs per round | Peak in flight at the server |',
     '| ---: | ---: | ---: | --- | --- | ---: |',
     ...result.rows.map(
       (row) =>
@@ -50,7 +56,7 @@ export function latencySection(
     '',
     `In flight = the worker's \`--concurrency\`; the read-ahead window (\`--prefetch\`) is ${result.defaults.prefetch} objects, or the in-flight count where larger. Median of ${result.computeRates.length} rounds; every round measures compute only and then each row in turn, so load from other work on the shared machine falls on all of them alike, and each efficiency divides by its own round's compute rate.`,
     '',
-    `Control: the same shard at the worker's defaults straight to the server, no proxy and no injected latency, ${fmt(median(result.directRates))} records/s (efficiency ${median(result.directEfficiencies).toFixed(3)}; rounds: ${list(result.directRates)}): what this host's CPU allows the worker, whatever S3 does.`,
+    `Control: the same shard at the worker's defaults straight to the server, no injected latency, ${fmt(median(result.directRates))} records/s (efficiency ${median(result.directEfficiencies).toFixed(3)}; rounds: ${list(result.directRates)}): what this host's CPU allows the worker, whatever S3 does.`,
     '',
     meetsGoal
       ? `**Goal met** from ${best.inFlight} in flight: median efficiency ${median(best.efficiencies).toFixed(2)} >= ${EFFICIENCY_GOAL}.`
@@ -61,24 +67,36 @@ export function latencySection(
   ].join('\n');
 }
 
-/** The docs/benchmarks.md section of the archive comparison at the same latency. */
+/** The docs/benchmarks.md section of each GET path's cost and of the archive comparison. */
 export function archiveLatencySection(
   result: LatencyBenchResult,
   command: string,
   date: string,
 ): string {
-  const [single, packed] = result.layouts;
+  const rate = (path: GetPath, recordsPerObject: number) =>
+    result.layouts.find((l) => l.path === path && l.recordsPerObject === recordsPerObject)!;
+  const perTar = Math.max(...result.layouts.map((layout) => layout.recordsPerObject));
+  const cost = (path: GetPath) => result.getCosts.find((row) => row.path === path)!;
   return [
-    `Command: \`${command}\` on ${date}; the same run, endpoint and latency as the in-flight sweep (${describeLatencyProfile(result.profile)}), the worker's defaults (concurrency ${result.defaults.concurrency}, prefetch ${result.defaults.prefetch}). The same ${result.images.toLocaleString('en-US')} digits stored one per object and packed ${packed.recordsPerObject.toLocaleString('en-US')} per tar.`,
+    `Command: \`${command}\` on ${date}; the same run, endpoint and latency as the in-flight sweep (${describeLatencyProfile(result.profile)}), the worker's defaults (concurrency ${result.defaults.concurrency}, prefetch ${result.defaults.prefetch}). The same ${result.images.toLocaleString('en-US')} digits stored one per object and packed ${perTar.toLocaleString('en-US')} per tar, read through each GET path: the lean signed GET the worker ships with (undici, the SDK's credentials and SigV4 signer) and the SDK's GetObject it replaced.`,
     '',
-    '| Layout | Objects (GETs) | Mean object bytes | Records/s (median) | Efficiency | Rounds, records/s |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
-    ...result.layouts.map(
-      (layout) =>
-        `| ${layout.name} | ${layout.objects} | ${layout.meanObjectBytes.toFixed(0)} | ${fmt(median(layout.rates))} | ${median(layout.efficiencies).toFixed(3)} | ${list(layout.rates)} |`,
+    `Client CPU per GET: every one-per-object digit read whole, ${cost('lean').inFlight} GETs in flight, straight to the server (no latency), nothing decoded or scored; the CPU is the whole worker process's (process.cpuUsage), per GET.`,
+    '',
+    '| GET path | Client CPU per GET (median) | GETs/s (median) | Rounds, us per GET | Rounds, GETs/s |',
+    '| --- | ---: | ---: | --- | --- |',
+    ...result.getCosts.map(
+      (row) =>
+        `| ${PATH_NAMES[row.path]} | ${median(row.cpuUsPerGet).toFixed(0)} us | ${fmt(median(row.getsPerSecond))} | ${list(row.cpuUsPerGet, (n) => n.toFixed(0))} | ${list(row.getsPerSecond)} |`,
     ),
     '',
-    `Packed / one per object: ${(median(packed.rates) / median(single.rates)).toFixed(2)}x.`,
+    '| GET path | Layout | Objects (GETs) | Mean object bytes | Records/s (median) | Efficiency | Rounds, records/s |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    ...result.layouts.map(
+      (layout) =>
+        `| ${PATH_NAMES[layout.path]} | ${layout.name} | ${layout.objects} | ${layout.meanObjectBytes.toFixed(0)} | ${fmt(median(layout.rates))} | ${median(layout.efficiencies).toFixed(3)} | ${list(layout.rates)} |`,
+    ),
+    '',
+    `Lean / SDK: ${(median(cost('lean').cpuUsPerGet) / median(cost('sdk').cpuUsPerGet)).toFixed(2)}x the client CPU per GET; ${(median(rate('lean', 1).rates) / median(rate('sdk', 1).rates)).toFixed(2)}x the records/s one per object, ${(median(rate('lean', perTar).rates) / median(rate('sdk', perTar).rates)).toFixed(2)}x packed. Packed / one per object through the worker's path: ${(median(rate('lean', perTar).rates) / median(rate('lean', 1).rates)).toFixed(2)}x.`,
   ].join('\n');
 }
 
@@ -92,15 +110,17 @@ export function measuredRateRows(
   date: string,
   machine: string,
 ): MeasuredRate[] {
-  return result.layouts.map((layout) => ({
-    objectBytes: Math.round(layout.meanObjectBytes),
-    recordsPerObject: layout.recordsPerObject,
-    recordsPerSecond: Math.round(median(layout.rates)),
-    source: `docs/benchmarks.md, S3 latency: ${command} on ${date}, median end-to-end records/s of ${layout.name === 'one per object' ? 'PNG digits one per object' : `PNG digits packed ${layout.recordsPerObject} per tar`} at the worker's defaults (concurrency ${result.defaults.concurrency}, prefetch ${result.defaults.prefetch}); ${result.backend} backend on ${machine}; gofakes3 behind the latency proxy, ${describeLatencyProfile(result.profile)}`,
-  }));
+  return result.layouts
+    .filter((layout) => layout.path === 'lean')
+    .map((layout) => ({
+      objectBytes: Math.round(layout.meanObjectBytes),
+      recordsPerObject: layout.recordsPerObject,
+      recordsPerSecond: Math.round(median(layout.rates)),
+      source: `docs/benchmarks.md, S3 latency: ${command} on ${date}, median end-to-end records/s of ${layout.name === 'one per object' ? 'PNG digits one per object' : `PNG digits packed ${layout.recordsPerObject} per tar`} at the worker's defaults (concurrency ${result.defaults.concurrency}, prefetch ${result.defaults.prefetch}, lean signed GET); ${result.backend} backend on ${machine}; gofakes3 with its latency port, ${describeLatencyProfile(result.profile)}`,
+    }));
 }
 
-/** Totals of the proxy's view, for the printed summary. */
+/** Totals of the latency port's view, for the printed summary. */
 export function trafficTotals(result: LatencyBenchResult) {
   const all = result.rows.flatMap((row) => row.traffic);
   return {

@@ -12,7 +12,7 @@ const run = (args: string[]) => runNode(args, { cwd: REPO });
 
 // `npm run bench:latency` at its smallest, once, into a scratch docs folder holding a copy of
 // the measured rates; the tests read what it wrote. No timing is asserted. It needs no emulator
-// service: the bench starts its own S3 server (gofakes3) and latency proxy.
+// service: the bench starts its own S3 server (gofakes3, with its latency port).
 describeOnEmulator([], 'npm run bench:latency at the smallest size', () => {
   let docsDir: string;
   let report: LatencyReport;
@@ -51,9 +51,9 @@ describeOnEmulator([], 'npm run bench:latency at the smallest size', () => {
     }
   });
 
-  it('sends the worker’s GETs through the latency proxy, at most the in-flight count at once', () => {
+  it('sends the worker’s GETs through the latency port, at most the in-flight count at once', () => {
     // given the run above
-    // when the proxy's view of each run is read
+    // when the server's view of each run is read
     // then it saw every object's GET, and never more open at once than the worker allows
     for (const row of report.result.rows) {
       const [traffic] = row.traffic;
@@ -62,17 +62,35 @@ describeOnEmulator([], 'npm run bench:latency at the smallest size', () => {
     }
   });
 
-  it('measures the raw server GET rate and the two archive layouts', () => {
+  it('measures the raw GET rates, and both layouts through each GET path', () => {
     // given the run above
     const { result } = report;
-    // when the server rate and the layouts are read
-    // then the rate is positive and both layouts scored, the packed one in 2 objects
+    // when the server rates and the layouts are read
+    // then the rates are positive and both layouts scored through both paths, the packed one
+    // in 2 objects
     expect(result.serverGetsPerSecond).toBeGreaterThan(0);
-    expect(result.layouts.map((l) => [l.name, l.objects])).toEqual([
-      ['one per object', 100],
-      ['50 per tar', 2],
+    expect(result.latencyPortGetsPerSecond).toBeGreaterThan(0);
+    expect(result.layouts.map((l) => [l.path, l.name, l.objects])).toEqual([
+      ['lean', 'one per object', 100],
+      ['lean', '50 per tar', 2],
+      ['sdk', 'one per object', 100],
+      ['sdk', '50 per tar', 2],
     ]);
     expect(result.layouts.every((l) => l.rates[0] > 0)).toBe(true);
+  });
+
+  it('gives the client CPU per GET of the lean and the SDK path, measured in the same round', () => {
+    // given the run above
+    // when the GET-only rows are read
+    // then each path read the 100 objects with a positive rate and CPU per GET, and the section
+    // gives both beside the records/s
+    expect(report.result.getCosts.map((c) => c.path)).toEqual(['lean', 'sdk']);
+    for (const cost of report.result.getCosts) {
+      expect(cost.getsPerSecond[0]).toBeGreaterThan(0);
+      expect(cost.cpuUsPerGet[0]).toBeGreaterThan(0);
+    }
+    expect(benchmarks).toMatch(/\|\s*GET path\s*\|\s*Client CPU per GET \(median\)\s*\|/);
+    expect(benchmarks).toMatch(/Lean \/ SDK: [\d.]+x the client CPU per GET/);
   });
 
   it('writes both sections, the measured rates and cost.md', () => {

@@ -26,9 +26,21 @@ const result = (rows: InFlightRow[]): LatencyBenchResult => ({
   serverConcurrency: 64,
   computeRates: [1000, 1000, 1000],
   rows,
+  latencyPortGetsPerSecond: 12_000,
+  latencyPortConcurrency: 1024,
+  getCosts: [
+    {
+      path: 'lean',
+      inFlight: 128,
+      getsPerSecond: [4000, 5000, 4500],
+      cpuUsPerGet: [110, 100, 120],
+    },
+    { path: 'sdk', inFlight: 128, getsPerSecond: [900, 1000, 950], cpuUsPerGet: [900, 1000, 800] },
+  ],
   layouts: [
     {
       name: 'one per object',
+      path: 'lean',
       objects: 100,
       meanObjectBytes: 630,
       recordsPerObject: 1,
@@ -37,11 +49,30 @@ const result = (rows: InFlightRow[]): LatencyBenchResult => ({
     },
     {
       name: '50 per tar',
+      path: 'lean',
       objects: 2,
       meanObjectBytes: 40_000,
       recordsPerObject: 50,
       rates: [800, 900, 700],
       efficiencies: [0.8, 0.9, 0.7],
+    },
+    {
+      name: 'one per object',
+      path: 'sdk',
+      objects: 100,
+      meanObjectBytes: 630,
+      recordsPerObject: 1,
+      rates: [50, 100, 150],
+      efficiencies: [0.05, 0.1, 0.15],
+    },
+    {
+      name: '50 per tar',
+      path: 'sdk',
+      objects: 2,
+      meanObjectBytes: 40_000,
+      recordsPerObject: 50,
+      rates: [800, 800, 800],
+      efficiencies: [0.8, 0.8, 0.8],
     },
   ],
   directRates: [500, 600, 550],
@@ -78,26 +109,35 @@ describe('latency sections', () => {
       'test machine',
     );
     // when the section is rendered
-    // then it names gofakes3, the ratio 9000 / 300 = 30x, the missed goal and the default
+    // then it names gofakes3, both its rates, the ratio of the lesser (9000) to 300 = 30x, the
+    // missed goal and the default
     expect(section).toContain('gofakes3 v1.2.0');
     expect(section).toContain('**9000 small GETs/s**');
+    expect(section).toContain('**12000 GETs/s** (1024 connections)');
     expect(section).toContain('30x the best end-to-end rate');
     expect(section).toContain('**Goal missed**');
     expect(section).toContain("At the worker's default concurrency 64: 300 records/s");
   });
 
-  it('gives the packed layout’s speed-up over one object per record', () => {
-    // given medians 200 (one per object) and 800 (per tar)
+  it('gives each GET path’s CPU per GET and records/s, and the packed layout’s speed-up', () => {
+    // given the lean path at medians 110 us, 200 (one per object) and 800 (per tar) records/s,
+    // the SDK path at 900 us, 100 and 800
     const section = archiveLatencySection(result([]), 'npm run bench:latency', '2026-12-02');
     // when rendered
-    // then the ratio is 4.00x
-    expect(section).toContain('Packed / one per object: 4.00x.');
+    // then both paths' rows and ratios are given
+    expect(section).toContain('| lean signed GET (the worker) | 110 us | 4500 |');
+    expect(section).toContain("| SDK's GetObject | 900 us | 950 |");
+    expect(section).toContain("| SDK's GetObject | one per object | 100 | 630 | 100 |");
+    expect(section).toContain(
+      'Lean / SDK: 0.12x the client CPU per GET; 2.00x the records/s one per object, 1.00x packed.',
+    );
+    expect(section).toContain("Packed / one per object through the worker's path: 4.00x.");
   });
 });
 
 describe('measuredRateRows', () => {
-  it('gives one rate per layout, at its mean object size and records per object', () => {
-    // given the two layouts above
+  it("gives one rate per layout of the worker's path, at its mean object size and records per object", () => {
+    // given the two lean layouts above (the SDK's are a comparison, not the worker's rate)
     const rows = measuredRateRows(result([]), 'npm run bench:latency', '2026-12-02', 'm');
     // when the rows are made
     // then each carries the layout's median and what measured it

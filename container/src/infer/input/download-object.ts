@@ -1,7 +1,9 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ManifestItem } from '../../../../lib/contracts/manifest';
+import { LeanS3, leanS3 } from './lean-s3';
 import type { RecordFailure } from './parse-records';
+import { signedGetObject } from './signed-get';
 
 export type Failure = Omit<RecordFailure, 'offset'>;
 
@@ -44,16 +46,53 @@ export const downloadFailed = (item: ManifestItem, error: unknown): Failure => {
 export const FIRST_BYTE_TIMEOUTS_MS: readonly number[] = [2000, 4000];
 
 /**
- * The body of the exact object version the manifest names (its versionId when the bucket is
- * versioned, and If-Match on its etag always: an object overwritten since the batch closed, or a
- * version that is not the one notified, fails instead of being scored as the wrong input), as a
- * stream. A request that stalls before its first byte is re-issued after
- * each of `firstByteTimeoutsMs` in turn. Never throws: failures are values.
+ * Which S3Clients read objects with the SDK's own GetObject: the latency benchmark's baseline.
+ * Every other client's GETs go through `signedGetObject` on a lean client made from it.
+ */
+const sdkGets = new WeakSet<S3Client>();
+const leanClients = new WeakMap<S3Client, LeanS3>();
+
+/** Makes `openObject` read through `s3` with the SDK's GetObject (to compare the two paths). */
+export function getObjectsWithSdk(s3: S3Client): S3Client {
+  sdkGets.add(s3);
+  return s3;
+}
+
+const leanClientOf = (s3: S3Client): LeanS3 => {
+  let lean = leanClients.get(s3);
+  if (lean === undefined) leanClients.set(s3, (lean = leanS3(s3)));
+  return lean;
+};
+
+/**
+ * The body of the exact object version the manifest names, as a stream: through
+ * `signedGetObject`, or the SDK's GetObject for a client marked by `getObjectsWithSdk` and for a
+ * bucket SigV4 cannot sign for (S3 Express directory buckets, multi-region access points). A
+ * request that stalls before its first byte is re-issued after each of `firstByteTimeoutsMs` in
+ * turn. Never throws: failures are values.
  */
 export async function openObject(
   s3: S3Client,
   item: ManifestItem,
   firstByteTimeoutsMs: readonly number[] = FIRST_BYTE_TIMEOUTS_MS,
+): Promise<OpenedObject> {
+  if (!sdkGets.has(s3)) {
+    const lean = leanClientOf(s3);
+    const endpoint = await lean.endpoint(item.bucket).catch(() => null);
+    if (endpoint !== undefined) {
+      const got = await signedGetObject(lean, item, firstByteTimeoutsMs);
+      if (got.body !== undefined) return { body: got.body };
+      return { failure: downloadFailed(item, got.error) };
+    }
+  }
+  return sdkOpenObject(s3, item, firstByteTimeoutsMs);
+}
+
+/** `openObject` through the SDK's GetObjectCommand. */
+async function sdkOpenObject(
+  s3: S3Client,
+  item: ManifestItem,
+  firstByteTimeoutsMs: readonly number[],
 ): Promise<OpenedObject> {
   const input = {
     Bucket: item.bucket,
