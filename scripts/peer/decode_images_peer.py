@@ -7,7 +7,8 @@ decodes each file as a Python user would, with tf.io.decode_jpeg / tf.io.decode_
 defaults, and writes the pixels to WORKDIR/<name>.pixels (uint8, HWC), and those pixels
 resized to 224x224 by tf.image.resize (bilinear, as Keras preprocessing does) to
 WORKDIR/<name>.224.f32 (float32, HWC, three channels). Prints one JSON object:
-{"tensorflowVersion", "images": [{"name", "height", "width", "channels"}]}.
+{"tensorflowVersion", "images": [{"name", "height", "width", "channels", and for JPEGs
+"defaultEquals": the explicit decode_jpeg arguments whose pixels equal the defaults'}]}.
 
     .venv-peer/bin/python scripts/peer/decode_images_peer.py WORKDIR
 """
@@ -94,7 +95,19 @@ def main():
         with open(os.path.join(workdir, f"{name}.224.f32"), "wb") as f:
             f.write(resized.astype(np.float32).tobytes())
         h, w, c = pixels.shape
-        listed.append({"name": name, "height": h, "width": w, "channels": c})
+        entry = {"name": name, "height": h, "width": w, "channels": c}
+        if extension == "jpg":
+            # Which explicit arguments the defaults equal, for docs/container.md to name.
+            entry["defaultEquals"] = [
+                f"{key}={value}"
+                for key, value in (
+                    ("dct_method", "INTEGER_FAST"),
+                    ("dct_method", "INTEGER_ACCURATE"),
+                    ("fancy_upscaling", False),
+                )
+                if np.array_equal(pixels, tf.io.decode_jpeg(data, **{key: value}).numpy())
+            ]
+        listed.append(entry)
     json.dump({"tensorflowVersion": tf.__version__, "images": listed}, sys.stdout)
 
 

@@ -18,6 +18,7 @@ interface PeerImages {
     readonly height: number;
     readonly width: number;
     readonly channels: number;
+    readonly defaultEquals?: readonly string[];
   }[];
 }
 
@@ -94,6 +95,22 @@ describeNative('images decoded through TensorFlow on tfjs-node', () => {
       `[tf-decode] JavaScript decoders (wasm) against tf.io.decode_*, in levels:\n  ${javascriptDiffs.join('\n  ')}\n`,
     );
     expect(mismatches).toEqual([]);
+  });
+
+  it("finds Python's JPEG defaults to be the fast integer DCT with smooth chroma upsampling", () => {
+    // given which explicit tf.io.decode_jpeg arguments give the default's pixels, per JPEG
+    const jpegs = peer.images.filter((image) => image.defaultEquals !== undefined);
+    // then the default dct_method "" is INTEGER_FAST on every one, INTEGER_ACCURATE differs
+    // on some, and fancy_upscaling=False differs on the chroma-subsampled ones (4:2:0)
+    expect(jpegs.every((image) => image.defaultEquals!.includes('dct_method=INTEGER_FAST'))).toBe(
+      true,
+    );
+    expect(
+      jpegs.some((image) => !image.defaultEquals!.includes('dct_method=INTEGER_ACCURATE')),
+    ).toBe(true);
+    expect(jpegs.some((image) => !image.defaultEquals!.includes('fancy_upscaling=False'))).toBe(
+      true,
+    );
   });
 
   it('resizes to 224x224 exactly as tf.image.resize does', () => {

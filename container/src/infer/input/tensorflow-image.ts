@@ -38,10 +38,10 @@ export function tensorflowImageOps(variant: NativeVariant): ImageOps {
  * One image as the model's input, decoded and resized by TensorFlow's own ops, so it is what
  * Python gives for the same file:
  * - JPEG through DecodeJpeg as tf.io.decode_jpeg(contents, channels=3) with its defaults:
- *   dct_method "" (libjpeg-turbo's JDCT_DEFAULT, the accurate integer DCT: the same as
- *   "INTEGER_ACCURATE") and fancy_upscaling true (smooth chroma upsampling), no ratio, no
- *   recovery of truncated data. For 3-component JPEGs that is also what the default
- *   channels=0 gives; a grayscale JPEG is repeated into the three channels.
+ *   dct_method "" (which TensorFlow maps to libjpeg-turbo's fast integer DCT, the same pixels
+ *   as "INTEGER_FAST", not the accurate one) and fancy_upscaling true (smooth chroma
+ *   upsampling), ratio 1, no recovery of truncated data. For 3-component JPEGs that is also
+ *   what the default channels=0 gives; a grayscale JPEG is repeated into the three channels.
  * - PNG through DecodePng as tf.io.decode_png(contents, channels=3): alpha dropped, 16-bit
  *   samples reduced to 8 bits as TensorFlow does.
  * - Resize through ResizeBilinear with half-pixel centres, as tf.image.resize(images, size)
