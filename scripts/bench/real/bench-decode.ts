@@ -8,7 +8,7 @@
  *   npx tsx scripts/bench/real/bench-decode.ts [--rounds N]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNative } from '../../../container/src/backend/load-native';
 import { ensurePeerVenv, runPeerScript } from '../peer-runner';
@@ -44,10 +44,17 @@ async function main(): Promise<void> {
         ] as const)
       : ([['jpeg-js', undefined]] as const);
     console.log(
+      `load average before: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
       `${images.length} JPEGs per pass (${jpegs.length} photos x ${REPEAT}), 224x224x3 out, median of ${rounds} passes`,
     );
-    console.log('| decoder | threads | ms per JPEG (wall) | ms per JPEG per core |');
-    console.log('| --- | ---: | ---: | ---: |');
+    console.log(
+      '| decoder | threads | ms per JPEG (wall) | wall x threads | CPU ms per JPEG (process) |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: |');
     for (const [name, native] of decoders) {
       for (const threads of [1, 2]) {
         const rate = await measureDecodeRate(images, SPEC, {
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
           ...(native ? { native } : {}),
         });
         console.log(
-          `| ${name} | ${threads} | ${rate.msPerImage.toFixed(2)} | ${rate.msPerImagePerCore.toFixed(2)} |`,
+          `| ${name} | ${threads} | ${rate.msPerImage.toFixed(2)} | ${rate.msPerImagePerCore.toFixed(2)} | ${rate.cpuMsPerImage.toFixed(2)} |`,
         );
       }
     }

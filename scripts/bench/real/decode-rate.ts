@@ -16,8 +16,14 @@ export interface DecodeRate {
   readonly threads: number;
   /** Wall time per image of the median pass, all images in flight at once. */
   readonly msPerImage: number;
-  /** msPerImage x threads: what one image costs one core (the goal is counted in this). */
+  /** msPerImage x threads: what one image costs a core, when the threads have the cores alone. */
   readonly msPerImagePerCore: number;
+  /**
+   * CPU time of this process (all its threads: decode threads, TensorFlow's pools, the main
+   * thread posting the work) per image, over the same pass: what one image costs a core, which
+   * other processes on a shared machine barely change.
+   */
+  readonly cpuMsPerImage: number;
 }
 
 /**
@@ -37,25 +43,29 @@ export async function measureDecodeRate(
     ...(options.native ? { native: options.native } : {}),
   });
   const pass = async () => {
+    const cpu = process.cpuUsage();
     const began = performance.now();
     const decoded = await Promise.all(
       images.map((image) => pool.decode({ ...image, spec, limits })),
     );
     const failed = decoded.flatMap((d) => d.records.failures);
     if (failed.length > 0) throw new Error(`decode failed: ${failed[0].reason}`);
-    return performance.now() - began;
+    const { user, system } = process.cpuUsage(cpu);
+    return { wallMs: performance.now() - began, cpuMs: (user + system) / 1000 };
   };
   try {
     await pass();
-    const times: number[] = [];
-    for (let round = 0; round < options.rounds; round++) times.push(await pass());
-    times.sort((a, b) => a - b);
-    const msPerImage = times[Math.floor(times.length / 2)] / images.length;
+    const passes: { wallMs: number; cpuMs: number }[] = [];
+    for (let round = 0; round < options.rounds; round++) passes.push(await pass());
+    const median = (values: number[]) =>
+      values.sort((a, b) => a - b)[Math.floor(values.length / 2)] / images.length;
+    const msPerImage = median(passes.map((p) => p.wallMs));
     return {
       images: images.length,
       threads: options.threads,
       msPerImage,
       msPerImagePerCore: msPerImage * options.threads,
+      cpuMsPerImage: median(passes.map((p) => p.cpuMs)),
     };
   } finally {
     await pool.close();
