@@ -9,7 +9,13 @@ import {
 } from '../../native/native-location';
 
 export type NativeLoad =
-  | { readonly loaded: true; readonly variant: NativeVariant; readonly usingGpu: boolean }
+  | {
+      readonly loaded: true;
+      readonly variant: NativeVariant;
+      readonly usingGpu: boolean;
+      /** The binding's exports (tf.node's image decoders among them). */
+      readonly binding: unknown;
+    }
   | { readonly loaded: false; readonly reason: string };
 
 /**
@@ -34,7 +40,12 @@ export function loadNative(
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const tf = require(specifier) as { backend(): { isUsingGpuDevice?: boolean } };
-        return { loaded: true, variant, usingGpu: tf.backend().isUsingGpuDevice === true };
+        return {
+          loaded: true,
+          variant,
+          usingGpu: tf.backend().isUsingGpuDevice === true,
+          binding: tf,
+        };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'MODULE_NOT_FOUND' && specifier === packageName) continue;
