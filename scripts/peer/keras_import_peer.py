@@ -1,7 +1,8 @@
 """The Keras side of the bring-your-own-model test (test/integration/models/import-keras.test.ts).
 
 Builds a small RGB image classifier in Keras with seeded weights, converts it to a TensorFlow.js
-layers model with the tensorflowjs converter into WORKDIR/model/, and scores the PNG images
+layers model with the tensorflowjs converter into WORKDIR/model/, exports it as a TensorFlow
+SavedModel (tf_keras model.save, save_format="tf") into WORKDIR/saved_model/, and scores the PNG images
 the request names the way the model's metadata says they are to be preprocessed (bilinear
 resize with half-pixel centres, pixel * scale + offset, channel order, then (x - mean) / std),
 so the pipeline's predictions can be compared with Keras's own. Prints one JSON object.
@@ -77,6 +78,7 @@ def main():
     model = build_model(tf_keras, request["height"], request["width"], len(request["labels"]))
     converter = keras_h5_conversion()
     converter.save_keras_model(model, os.path.join(workdir, "model"))
+    model.save(os.path.join(workdir, "saved_model"), save_format="tf")
 
     inputs = []
     for name in request["images"]:
