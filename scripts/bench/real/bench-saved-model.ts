@@ -154,6 +154,9 @@ async function main(): Promise<void> {
         callsPerRound: calls,
         imagesPerSecond: { savedModel, layers: layersRate },
         ratio: savedModel / layersRate,
+        // Each round's own ratio: both formats ran back to back, so it cancels most of the load
+        // that comes and goes between rounds on a shared machine.
+        medianRoundRatio: median(perRound.map((r) => r.savedModel / r.layers)),
         perRoundRange: {
           savedModel: [
             Math.min(...perRound.map((r) => r.savedModel)),
