@@ -30,7 +30,7 @@ export function tensorflowImageOps(variant: NativeVariant): ImageOps {
   if (!native.loaded) {
     throw new Error(`@tensorflow/${NATIVE_PACKAGE[variant]} does not load: ${native.reason}`);
   }
-  loaded = { variant, ops: native.binding as ImageOps };
+  loaded = { variant, ops: native.binding.module as ImageOps };
   return loaded.ops;
 }
 
