@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../../../lib/contracts/registry';
 import { ModelResolutionError } from '../infer/errors';
 import { recordedDigests } from './file-digests';
+import type { Predictor } from './predictor';
 import { loadSavedModelPredictor } from './saved-model/s3-saved-model';
 import { s3ModelReader } from './s3-io-handler';
 import type { ResolvedModel } from './resolve-model';
@@ -12,15 +13,6 @@ import { inputShape } from './validate-metadata';
 export interface Scorer {
   score(inputs: readonly Float32Array[]): Promise<Float32Array[]>;
   dispose(): void;
-}
-
-/** A loaded model of either format, as far as scoring needs it. */
-export interface Predictor {
-  predict(
-    input: tf.Tensor,
-    config: tf.ModelPredictConfig,
-  ): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
-  dispose(): unknown;
 }
 
 /** Loads a TensorFlow.js model of the metadata's format through `handler`. */

@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ModelMetadata } from '../../../../lib/contracts/registry';
 import { joinKey, parseS3Url } from '../../../../lib/contracts/s3-location';
 import { recordedDigests, verifyFile } from '../file-digests';
-import type { Predictor } from '../load-scorer';
+import type { Predictor } from '../predictor';
 import { checkSavedModel, loadSavedModel, savedModelUnavailable } from './load-saved-model';
 
 /**
