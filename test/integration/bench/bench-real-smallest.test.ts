@@ -92,7 +92,7 @@ describeOnEmulator([], 'npm run bench:real at the smallest size', () => {
     expect(benchmarks).toContain('## A real model on real photos');
     expect(benchmarks).toContain('## Feeding a GPU');
     expect(benchmarks).toMatch(
-      /end to end at least 1\.0x the peer \| \S+x \| (met|\*\*missed\*\*)/,
+      /end to end at least 1\.0x the peer\s*\|\s*\S+x\s*\|\s*(met|\*\*missed\*\*)/,
     );
     for (const instance of ['g4dn.xlarge', 'g5.xlarge', 'g6.xlarge']) {
       expect(benchmarks).toContain(instance);
