@@ -15,6 +15,11 @@ export const NATIVE_VARIANTS: readonly NativeVariant[] = ['cpu', 'gpu'];
 export const NATIVE_PACKAGE = { cpu: 'tfjs-node', gpu: 'tfjs-node-gpu' } as const;
 export type NativePackage = (typeof NATIVE_PACKAGE)[NativeVariant];
 
+/** The variant a backend name ('tfjs-node', 'tfjs-node-gpu') runs on; undefined for the others. */
+export function nativeVariantOf(backend: string): NativeVariant | undefined {
+  return NATIVE_VARIANTS.find((variant) => NATIVE_PACKAGE[variant] === backend);
+}
+
 /** Overrides the folder of the builds (the image sets /app/.native). */
 export const NATIVE_DIR_ENV = 'GBI_NATIVE_DIR';
 

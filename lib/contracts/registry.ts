@@ -1,6 +1,7 @@
 /**
  * Model registry contract on S3 (keys in ./keys.ts, `modelKeys`):
  *   models/<name>/versions/<version>/model.json, weights.bin   tfjs artifacts (layers or graph)
+ *   models/<name>/versions/<version>/saved_model.pb, variables/...   or a TensorFlow SavedModel
  *   models/<name>/versions/<version>/training-data.jsonl      TrainingDataEntry, one per line
  *   models/<name>/versions/<version>/metadata.json            ModelMetadata, written last
  *   models/<name>/champion.json                               ChampionPointer
@@ -11,6 +12,35 @@
  * Formats, versioning rules and JSON Schemas: docs/contracts.md, ./schemas/.
  */
 export const REGISTRY_SCHEMA_VERSION = 1;
+
+/**
+ * The metadata version of a SavedModel version (format 'saved-model'): its files are not
+ * model.json and weights, so a reader of version 1 must not take it for one. Metadata of tfjs
+ * versions stays at REGISTRY_SCHEMA_VERSION, so workers of earlier releases keep reading them.
+ */
+export const SAVED_MODEL_METADATA_VERSION = 2;
+
+export type ModelFormat = 'layers' | 'graph' | 'saved-model';
+export const MODEL_FORMATS: readonly ModelFormat[] = ['layers', 'graph', 'saved-model'];
+
+/** The file every version of a format has, whose digest the metadata must record. */
+export const MAIN_MODEL_FILE: Readonly<Record<ModelFormat, string>> = {
+  layers: 'model.json',
+  graph: 'model.json',
+  'saved-model': 'saved_model.pb',
+};
+
+/** The metadata schemaVersion of a version of `format`. */
+export const metadataSchemaVersion = (format: ModelFormat) =>
+  format === 'saved-model' ? SAVED_MODEL_METADATA_VERSION : REGISTRY_SCHEMA_VERSION;
+
+/** Which graph of a SavedModel the worker runs, and through which signature. */
+export interface SavedModelSignature {
+  /** The meta graph's tags, as tf.saved_model.save writes them: ['serve']. */
+  readonly tags: readonly string[];
+  /** The signature scored with: one float32 input, one float32 output. */
+  readonly signature: string;
+}
 
 /** How raw input becomes the model's input tensor; the worker applies exactly this. */
 export type InputSpec =
@@ -47,10 +77,14 @@ export interface ModelMetrics {
 }
 
 export interface ModelMetadata {
-  readonly schemaVersion: typeof REGISTRY_SCHEMA_VERSION;
+  /** REGISTRY_SCHEMA_VERSION, or SAVED_MODEL_METADATA_VERSION for format 'saved-model'. */
+  readonly schemaVersion: typeof REGISTRY_SCHEMA_VERSION | typeof SAVED_MODEL_METADATA_VERSION;
   readonly name: string;
   readonly version: string;
-  readonly format: 'layers' | 'graph';
+  /** TensorFlow.js layers or graph model (model.json), or TensorFlow SavedModel. */
+  readonly format: ModelFormat;
+  /** The SavedModel's meta graph and signature; present exactly when format is 'saved-model'. */
+  readonly savedModel?: SavedModelSignature;
   readonly input: InputSpec;
   /** Output class index -> label. */
   readonly labels: readonly string[];
@@ -69,7 +103,8 @@ export interface ModelMetadata {
   readonly importedFrom?: string;
   /**
    * SHA-256 (64 lowercase hex digits) of every model file, by path relative to the version
-   * directory: model.json and each weight file it names. Absent only in versions registered
+   * directory: model.json and each weight file it names, or every file of a SavedModel
+   * (saved_model.pb, variables/..., assets/...); the worker loads exactly these files. Absent only in versions registered
    * before hashes were recorded, which the worker refuses to score with (docs/operations.md).
    */
   readonly sha256?: Readonly<Record<string, string>>;
@@ -165,17 +200,25 @@ function inputProblems(input: unknown): string[] {
 export function metadataProblems(value: unknown): string[] {
   const m = value as Partial<ModelMetadata> | null;
   if (typeof m !== 'object' || m === null) return ['expected a JSON object'];
+  const format = MODEL_FORMATS.includes(m.format as ModelFormat)
+    ? (m.format as ModelFormat)
+    : undefined;
+  const expectedVersion = format ? metadataSchemaVersion(format) : undefined;
   return [
-    ...(m.schemaVersion === REGISTRY_SCHEMA_VERSION
-      ? []
+    ...(m.schemaVersion === REGISTRY_SCHEMA_VERSION ||
+    m.schemaVersion === SAVED_MODEL_METADATA_VERSION
+      ? expectedVersion === undefined || m.schemaVersion === expectedVersion
+        ? []
+        : [
+            `schemaVersion: expected ${expectedVersion} for format '${format}', got ${m.schemaVersion}`,
+          ]
       : [
-          `schemaVersion: expected ${REGISTRY_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`,
+          `schemaVersion: expected ${REGISTRY_SCHEMA_VERSION} or ${SAVED_MODEL_METADATA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`,
         ]),
     ...(typeof m.name === 'string' && m.name ? [] : ['name: expected a non-empty string']),
     ...(typeof m.version === 'string' && m.version ? [] : ['version: expected a non-empty string']),
-    ...(m.format === 'layers' || m.format === 'graph'
-      ? []
-      : ["format: expected 'layers' or 'graph'"]),
+    ...(format ? [] : [`format: expected ${MODEL_FORMATS.map((f) => `'${f}'`).join(', ')}`]),
+    ...savedModelProblems(m.savedModel, format),
     ...inputProblems(m.input),
     ...(Array.isArray(m.labels) &&
     m.labels.length > 0 &&
@@ -188,7 +231,27 @@ export function metadataProblems(value: unknown): string[] {
     ...(m.importedFrom === undefined || (typeof m.importedFrom === 'string' && m.importedFrom)
       ? []
       : ['importedFrom: expected a non-empty string']),
-    ...digestProblems(m.sha256),
+    ...digestProblems(m.sha256, format),
+  ];
+}
+
+function savedModelProblems(value: unknown, format: ModelFormat | undefined): string[] {
+  if (format !== 'saved-model') {
+    return value === undefined ? [] : ["savedModel: only for format 'saved-model'"];
+  }
+  const spec = value as Partial<SavedModelSignature> | undefined;
+  if (typeof spec !== 'object' || spec === null) {
+    return ["savedModel: required for format 'saved-model' ({tags, signature})"];
+  }
+  return [
+    ...(Array.isArray(spec.tags) &&
+    spec.tags.length > 0 &&
+    spec.tags.every((t) => typeof t === 'string' && t !== '')
+      ? []
+      : ['savedModel.tags: expected a non-empty array of non-empty strings']),
+    ...(typeof spec.signature === 'string' && spec.signature !== ''
+      ? []
+      : ['savedModel.signature: expected a non-empty string']),
   ];
 }
 
@@ -198,14 +261,15 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const isVersionFilePath = (path: string) =>
   path.length > 0 && !path.startsWith('/') && !path.split('/').includes('..');
 
-function digestProblems(digests: unknown): string[] {
+function digestProblems(digests: unknown, format: ModelFormat | undefined): string[] {
   if (digests === undefined) return [];
   if (typeof digests !== 'object' || digests === null || Array.isArray(digests)) {
     return ['sha256: expected an object of file path -> SHA-256 hex digest'];
   }
   const entries = Object.entries(digests as Record<string, unknown>);
+  const main = MAIN_MODEL_FILE[format ?? 'layers'];
   return [
-    ...('model.json' in digests ? [] : ['sha256: expected an entry for model.json']),
+    ...(main in digests ? [] : [`sha256: expected an entry for ${main}`]),
     ...entries
       .filter(([path]) => !isVersionFilePath(path))
       .map(([path]) => `sha256: ${JSON.stringify(path)} is not a path inside the version`),

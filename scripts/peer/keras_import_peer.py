@@ -1,15 +1,17 @@
 """The Keras side of the bring-your-own-model test (test/integration/models/import-keras.test.ts).
 
 Builds a small RGB image classifier in Keras with seeded weights, converts it to a TensorFlow.js
-layers model with the tensorflowjs converter into WORKDIR/model/, and scores the PNG images
-the request names the way the model's metadata says they are to be preprocessed (bilinear
-resize with half-pixel centres, pixel * scale + offset, channel order, then (x - mean) / std),
-so the pipeline's predictions can be compared with Keras's own. Prints one JSON object.
+layers model with the tensorflowjs converter into WORKDIR/model/, writes a JPEG copy
+(WORKDIR/<name>.jpg) of each PNG the request's "jpegFrom" names, and scores the request's
+images and then those JPEGs (tf.io.decode_png / decode_jpeg, channels=3, the rest at their
+defaults) the way the model's metadata says they are to be preprocessed (bilinear resize with
+half-pixel centres, pixel * scale + offset, channel order, then (x - mean) / std), so the
+pipeline's predictions can be compared with Keras's own. Prints one JSON object.
 
     .venv-peer/bin/python scripts/peer/keras_import_peer.py WORKDIR
 
 WORKDIR/request.json: {"height", "width", "labels", "scale", "offset", "mean", "std",
-"channelOrder", "images": [file names in WORKDIR]}.
+"channelOrder", "images": [file names in WORKDIR], "jpegFrom": [some of those PNGs]}.
 """
 
 import importlib
@@ -53,8 +55,9 @@ def build_model(keras, height, width, classes):
     )
 
 
-def preprocess(tf, np, png_bytes, request):
-    image = tf.io.decode_png(png_bytes, channels=3)
+def preprocess(tf, np, name, data, request):
+    decode = tf.io.decode_jpeg if name.endswith(".jpg") else tf.io.decode_png
+    image = decode(data, channels=3)
     # tf.image.resize (TF 2) is bilinear with half-pixel centres, like the worker's resize.
     resized = tf.image.resize(
         tf.cast(image, tf.float64), [request["height"], request["width"]], method="bilinear"
@@ -78,10 +81,21 @@ def main():
     converter = keras_h5_conversion()
     converter.save_keras_model(model, os.path.join(workdir, "model"))
 
-    inputs = []
-    for name in request["images"]:
+    # JPEG copies of the PNGs as a camera or a Python user would write them: quality 90,
+    # alternately 4:2:0 (chroma subsampled, the usual) and 4:4:4.
+    jpegs = []
+    for index, name in enumerate(request.get("jpegFrom", [])):
         with open(os.path.join(workdir, name), "rb") as f:
-            inputs.append(preprocess(tf, np, f.read(), request))
+            pixels = tf.io.decode_png(f.read(), channels=3)
+        jpeg = tf.io.encode_jpeg(pixels, quality=90, chroma_downsampling=index % 2 == 0)
+        with open(os.path.join(workdir, f"{name}.jpg"), "wb") as f:
+            f.write(jpeg.numpy())
+        jpegs.append(f"{name}.jpg")
+
+    inputs = []
+    for name in request["images"] + jpegs:
+        with open(os.path.join(workdir, name), "rb") as f:
+            inputs.append(preprocess(tf, np, name, f.read(), request))
     scores = model.predict(np.stack(inputs).astype("float32"), verbose=0)
     from tensorflowjs import version
 
@@ -90,6 +104,7 @@ def main():
             "tensorflowVersion": tf.__version__,
             "kerasVersion": tf_keras.__version__,
             "tensorflowjsVersion": version.version,
+            "jpegs": jpegs,
             "scores": scores.tolist(),
         },
         sys.stdout,

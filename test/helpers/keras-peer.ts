@@ -10,7 +10,9 @@ export interface KerasPeerOutput {
   readonly tensorflowVersion: string;
   readonly kerasVersion: string;
   readonly tensorflowjsVersion: string;
-  /** Keras's softmax scores for each requested image, in request order. */
+  /** The JPEG copies written of the request's jpegFrom PNGs, in that order. */
+  readonly jpegs: string[];
+  /** Keras's softmax scores for each requested image, then each JPEG copy, in that order. */
   readonly scores: number[][];
 }
 

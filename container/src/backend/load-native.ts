@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import util from 'node:util';
 import {
   NATIVE_PACKAGE,
@@ -8,8 +9,29 @@ import {
   readNativeStatus,
 } from '../../native/native-location';
 
+/** The native binding this process loaded: its module and the folder of its compiled JavaScript. */
+export interface LoadedBinding {
+  /** The package's exports: tfjs plus `node` (loadSavedModel, decodeImage, ...). */
+  readonly module: unknown;
+  /** Its `dist` folder, where the generated protobuf code (proto/api_pb.js) lives. */
+  readonly distDir: string;
+}
+
+let loadedBinding: LoadedBinding | undefined;
+
+/** The binding loadNative loaded in this process, or undefined when none did. */
+export function loadedNativeBinding(): LoadedBinding | undefined {
+  return loadedBinding;
+}
+
 export type NativeLoad =
-  | { readonly loaded: true; readonly variant: NativeVariant; readonly usingGpu: boolean }
+  | {
+      readonly loaded: true;
+      readonly variant: NativeVariant;
+      readonly usingGpu: boolean;
+      /** The binding's exports (tf.node's image decoders among them). */
+      readonly binding: unknown;
+    }
   | { readonly loaded: false; readonly reason: string };
 
 /**
@@ -34,7 +56,13 @@ export function loadNative(
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const tf = require(specifier) as { backend(): { isUsingGpuDevice?: boolean } };
-        return { loaded: true, variant, usingGpu: tf.backend().isUsingGpuDevice === true };
+        loadedBinding = { module: tf, distDir: dirname(require.resolve(specifier)) };
+        return {
+          loaded: true,
+          variant,
+          usingGpu: tf.backend().isUsingGpuDevice === true,
+          binding: tf,
+        };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'MODULE_NOT_FOUND' && specifier === packageName) continue;

@@ -1,4 +1,5 @@
 import type { ManifestItem } from '../../../lib/contracts/manifest';
+import { nativeVariantOf } from '../../native/native-location';
 import { RecordError, ShardInterruptedError } from './errors';
 import { decodePool } from './input/decode-pool';
 import { inlineDecoder } from './input/decoder';
@@ -114,15 +115,20 @@ export async function scoreRemaining(
   // Items before the first unscored record are complete: a part may end there.
   const completeThrough = () => (pending.length > 0 ? pending[0].itemIndex : decodedThrough);
 
+  // On a native backend images decode through its binding's TensorFlow ops, as in Python.
+  const native = nativeVariantOf(run.backend);
   const decoder =
     options.decodeThreads > 0
-      ? decodePool(options.decodeThreads, { timeoutMs: options.decodeTimeoutSeconds * 1000 })
+      ? decodePool(options.decodeThreads, {
+          timeoutMs: options.decodeTimeoutSeconds * 1000,
+          ...(native ? { native } : {}),
+        })
       : inlineDecoder();
   const reader = {
     s3: run.s3,
     decoder,
     spec: model.metadata.input,
-    decodeLimits: { maxPixels: options.maxImagePixels },
+    decodeLimits: { maxPixels: options.maxImagePixels, ...(native ? { native } : {}) },
     inputLimits: {
       maxObjectBytes: options.maxObjectBytes,
       maxArchiveBytes: options.maxArchiveBytes,

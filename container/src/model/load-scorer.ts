@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../../../lib/contracts/registry';
 import { ModelResolutionError } from '../infer/errors';
 import { recordedDigests } from './file-digests';
+import { loadSavedModelPredictor } from './saved-model/s3-saved-model';
 import { s3ModelReader } from './s3-io-handler';
 import type { ResolvedModel } from './resolve-model';
 import { inputShape } from './validate-metadata';
@@ -22,9 +23,9 @@ export interface Predictor {
   dispose(): unknown;
 }
 
-/** Loads a model of the metadata's format through `handler`. */
+/** Loads a TensorFlow.js model of the metadata's format through `handler`. */
 export async function loadModel(
-  format: ModelMetadata['format'],
+  format: 'layers' | 'graph',
   handler: tf.io.IOHandler,
 ): Promise<tf.GraphModel | tf.LayersModel> {
   return format === 'graph' ? tf.loadGraphModel(handler) : tf.loadLayersModel(handler);
@@ -32,6 +33,9 @@ export async function loadModel(
 
 async function loadPredictor(model: ResolvedModel, s3: S3Client): Promise<Predictor> {
   try {
+    if (model.metadata.format === 'saved-model') {
+      return await loadSavedModelPredictor(model.metadata, model.url, s3);
+    }
     // Every file is checked against the metadata's SHA-256 before tfjs parses it.
     const handler = s3ModelReader(model.url, s3, recordedDigests(model.metadata, model.url));
     return await loadModel(model.metadata.format, handler);

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelKeys } from '../../../lib/contracts/keys';
 import {
   ChampionPointer,
+  MAIN_MODEL_FILE,
   ModelMetadata,
   PromotionEvent,
   REGISTRY_SCHEMA_VERSION,
@@ -29,7 +30,6 @@ import { readJson, readJsonObject, writeJson } from './s3-json';
 import { isValidVersionId } from './version-id';
 
 const METADATA_FILE = 'metadata.json';
-const MODEL_JSON = 'model.json';
 const MAX_HISTORY_ATTEMPTS = 100;
 /** Extra, additive file in a version directory: one JSON line per training-data object. */
 export const TRAINING_DATA_FILE = 'training-data.jsonl';
@@ -146,24 +146,26 @@ export class ModelRegistry {
 
   /**
    * Stores a new immutable version from model files as they were supplied (gbi models import):
-   * `files` maps each path in the version directory to its bytes, model.json included. Weight
-   * files first, model.json next, metadata.json with the SHA-256 of every file last, each by
-   * conditional create, as registerVersion does. The caller has validated the files.
+   * `files` maps each path in the version directory to its bytes, the format's main file
+   * (model.json, or a SavedModel's saved_model.pb) included. The other files first, the main
+   * file next, metadata.json with the SHA-256 of every file last, each by conditional create, as
+   * registerVersion does. The caller has validated the files.
    */
   async registerFiles(
     files: ReadonlyMap<string, Uint8Array>,
     metadata: ModelMetadata,
   ): Promise<ModelMetadata> {
-    if (!files.has(MODEL_JSON)) throw new Error(`registerFiles: no ${MODEL_JSON} among the files`);
+    const main = MAIN_MODEL_FILE[metadata.format];
+    if (!files.has(main)) throw new Error(`registerFiles: no ${main} among the files`);
     return this.createVersion(metadata, async (root) => {
       const digests: Record<string, string> = {};
-      const ordered = [...files.keys()].filter((path) => path !== MODEL_JSON).concat(MODEL_JSON);
+      const ordered = [...files.keys()].filter((path) => path !== main).concat(main);
       for (const path of ordered) {
         const bytes = files.get(path)!;
         await this.createFile(
           joinKey(root, path),
           bytes,
-          path === MODEL_JSON ? 'application/json' : 'application/octet-stream',
+          path.endsWith('.json') ? 'application/json' : 'application/octet-stream',
         );
         digests[path] = sha256Hex(bytes);
       }

@@ -7,6 +7,7 @@ import {
   REGISTRY_SCHEMA_VERSION,
 } from '../../../lib/contracts/registry';
 import { formatS3Url, joinKey } from '../../../lib/contracts/s3-location';
+import type { NativeVariant } from '../../native/native-location';
 import { ModelRegistry } from '../registry/model-registry';
 import { decidePromotion } from '../registry/promotion-gate';
 import { readJson } from '../registry/s3-json';
@@ -46,6 +47,11 @@ export interface TrainingJob {
   readonly clock?: () => Date;
   /** Aborted on SIGTERM: the run stops between mini-batches and registers nothing. */
   readonly stop?: AbortSignal;
+  /**
+   * The native binding the backend runs on: images decode through its TensorFlow ops, as the
+   * worker's do on the same backend; absent (wasm), through the JavaScript decoders.
+   */
+  readonly native?: NativeVariant;
 }
 
 export interface TrainingOutcome {
@@ -135,6 +141,7 @@ async function trainAndRegister(run: TrainingRun): Promise<TrainingOutcome> {
       split,
       concurrency: config.concurrency,
       ...(cache ? { cache } : {}),
+      ...(job.native ? { native: job.native } : {}),
       // Problems and label counts are recorded on each split's first pass only.
       ...(first ? { issues } : {}),
     });

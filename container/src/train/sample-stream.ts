@@ -2,6 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { InputSpec } from '../../../lib/contracts/registry';
+import type { NativeVariant } from '../../native/native-location';
 import type { DataObject } from './data-objects';
 import type { DataIssues } from './data-issues';
 import type { DiskObjectCache } from './disk-object-cache';
@@ -28,6 +29,8 @@ export interface SampleStreamOptions {
   readonly issues?: DataIssues;
   /** Keeps image bodies on local disk between passes. */
   readonly cache?: DiskObjectCache;
+  /** The native binding the backend runs on: images decode through its TensorFlow ops. */
+  readonly native?: NativeVariant;
 }
 
 interface IssueOf {
@@ -75,7 +78,11 @@ async function imageSample(options: SampleStreamOptions, object: DataObject): Pr
   try {
     const fetch = () => getBody(options, object.key).then((body) => body.transformToByteArray());
     const bytes = options.cache ? await options.cache.bytes(object.key, fetch) : await fetch();
-    return { id: object.key, x: decodeImage(bytes, object.key, options.input), label: index };
+    return {
+      id: object.key,
+      x: decodeImage(bytes, object.key, options.input, options.native),
+      label: index,
+    };
   } catch (error) {
     return skipped('unreadable', describe(error, object.key));
   }

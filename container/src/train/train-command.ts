@@ -2,6 +2,7 @@ import { s3Client } from '../../../lib/contracts/aws-clients';
 import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
 import { WORKER_ENV } from '../../../lib/contracts/job-contract';
 import { joinKey } from '../../../lib/contracts/s3-location';
+import { nativeVariantOf } from '../../native/native-location';
 import { log as defaultLog } from '../log';
 import { TrainConfigError } from './errors';
 import { runTraining } from './run-training';
@@ -36,7 +37,9 @@ export async function runTrainCommand(
     if (!bucket)
       throw new TrainConfigError(`${WORKER_ENV.modelBucket}: environment variable not set`);
     const trainingPrefix = env[WORKER_ENV.trainingPrefix] || defaultTrainingPrefix(modelName);
-    await prepareTrainingBackend(log, env);
+    const backend = await prepareTrainingBackend(log, env);
+    // Images decode as the worker's do on this backend: through the binding's TensorFlow ops.
+    const native = nativeVariantOf(backend);
     const started = Date.now();
     // AWS Batch stops a job with SIGTERM, then SIGKILL after the stop timeout: stop between
     // mini-batches so the registry never holds a version from an interrupted run.
@@ -54,6 +57,7 @@ export async function runTrainCommand(
       flags,
       log,
       stop: stop.signal,
+      ...(native ? { native } : {}),
     }).finally(() => process.off('SIGTERM', onSigterm));
     log(
       JSON.stringify({

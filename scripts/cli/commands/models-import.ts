@@ -11,9 +11,11 @@ import { modelSource } from '../import/model-source';
 export const MODELS_IMPORT_HELP = `usage: gbi models import <model-dir | s3://prefix/> [--metadata FILE] [metadata flags] [--version ID] [--promote] [--model NAME]
 
 Registers a TensorFlow.js layers or graph model (model.json plus weight shards, as
-tensorflowjs_converter writes them) as a new immutable version, after checking that every shard is
-there and of the declared size and that the model loads and warms up on the worker's backend.
-Nothing is written when a check fails.
+tensorflowjs_converter writes them) or a TensorFlow SavedModel (saved_model.pb plus variables/, as
+tf.saved_model.save and Keras write them; no converter needed) as a new immutable version, after
+checking that every file is there (shards of the declared size), that a SavedModel's graph holds
+no file, network or process op, and that the model loads and warms up on the worker's backend (a
+SavedModel needs the native one, tfjs-node). Nothing is written when a check fails.
 
 metadata (flags win over --metadata FILE, a JSON object of the same fields; docs/operations.md)
   --input image|features     what a record is
@@ -25,6 +27,7 @@ metadata (flags win over --metadata FILE, a JSON object of the same fields; docs
   --labels a,b,c             one label per model output, in output order
   --labels-file FILE         the same, one label a line
   --top-k N                  labels per result when a job sets no --top-k (default 3)
+  --signature NAME           a SavedModel's signature to score with (default serving_default)
 
 options
   --version ID      version id (default: a new time-ordered id)
@@ -46,6 +49,7 @@ const SPEC_FLAGS = [
   'channel-order',
   'labels',
   'top-k',
+  'signature',
 ] as const;
 
 async function specOf(values: Record<string, string | boolean | undefined>): Promise<ImportSpec> {

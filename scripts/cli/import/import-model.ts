@@ -1,8 +1,8 @@
 import {
   metadataProblems,
+  metadataSchemaVersion,
   ModelMetadata,
   PromotionEvent,
-  REGISTRY_SCHEMA_VERSION,
 } from '../../../lib/contracts/registry';
 import type { ModelRegistry } from '../../../container/src/registry/model-registry';
 import { newVersionId } from '../../../container/src/registry/version-id';
@@ -11,6 +11,12 @@ import type { ImportSpec } from './import-spec';
 import { inputSpecOf } from './import-spec';
 import { checkShardSizes, modelFormat, parseModelJson, weightPaths } from './model-json';
 import type { ModelSource } from './model-source';
+import {
+  isSavedModel,
+  readSavedModelFiles,
+  savedModelSignature,
+  validateSavedModel,
+} from './saved-model-import';
 import { validateOnBackend } from './validate-on-backend';
 
 const MODEL_JSON = 'model.json';
@@ -41,7 +47,7 @@ async function readModelFiles(source: ModelSource) {
   const jsonBytes = await source.read(MODEL_JSON);
   if (jsonBytes === undefined) {
     throw new ModelImportError(
-      `${where}: no ${MODEL_JSON}; expected a TensorFlow.js model directory as tensorflowjs_converter writes it`,
+      `${where}: no ${MODEL_JSON} and no saved_model.pb; expected a TensorFlow.js model directory as tensorflowjs_converter writes it, or a TensorFlow SavedModel directory as tf.saved_model.save and Keras write it`,
     );
   }
   const json = parseModelJson(jsonBytes, `${where}${MODEL_JSON}`);
@@ -75,8 +81,40 @@ function labelsOf(spec: ImportSpec): readonly string[] {
 }
 
 /**
- * `gbi models import`: reads a TensorFlow.js model directory, checks every weight shard is there
- * and of the size model.json declares, builds the version's metadata from the spec, loads the
+ * The model directory's files and how to check them: a SavedModel's every file, or a tfjs
+ * model's model.json and the shards it names.
+ */
+async function readModel(source: ModelSource, spec: ImportSpec) {
+  const paths = await source.list();
+  if (isSavedModel(paths)) {
+    const savedModel = savedModelSignature(spec.signature);
+    const files = await readSavedModelFiles(source, paths);
+    return {
+      format: 'saved-model' as const,
+      files,
+      savedModel,
+      validate: (metadata: ModelMetadata) => validateSavedModel(files, metadata, source.location),
+    };
+  }
+  if (spec.signature !== undefined) {
+    throw new ModelImportError(
+      `model metadata: signature: only for a SavedModel, and ${source.location} has no saved_model.pb`,
+    );
+  }
+  const { json, files, format } = await readModelFiles(source);
+  return {
+    format,
+    files,
+    savedModel: undefined,
+    validate: (metadata: ModelMetadata) =>
+      validateOnBackend(json, files, metadata, source.location),
+  };
+}
+
+/**
+ * `gbi models import`: reads a TensorFlow.js model directory (checking every weight shard is
+ * there and of the size model.json declares) or a TensorFlow SavedModel directory (checking its
+ * files, its ops and its signature), builds the version's metadata from the spec, loads the
  * model on the active backend and warms it up as the worker will, and only then registers it as
  * a new immutable version (promoting it when asked). Every refusal is a ModelImportError naming
  * the file or field at fault, raised before anything is written.
@@ -84,17 +122,18 @@ function labelsOf(spec: ImportSpec): readonly string[] {
 export async function importModel(request: ImportRequest): Promise<ImportResult> {
   const { source, spec, registry } = request;
   const clock = request.clock ?? (() => new Date());
-  const { json, files, format } = await readModelFiles(source);
+  const { files, format, savedModel, validate } = await readModel(source, spec);
   if (spec.topK !== undefined && !(Number.isInteger(spec.topK) && spec.topK > 0)) {
     throw new ModelImportError(
       `model metadata: topK: expected a positive integer, got ${spec.topK}`,
     );
   }
   const metadata: ModelMetadata = {
-    schemaVersion: REGISTRY_SCHEMA_VERSION,
+    schemaVersion: metadataSchemaVersion(format),
     name: registry.name,
     version: request.version ?? newVersionId(clock()),
     format,
+    ...(savedModel ? { savedModel } : {}),
     input: inputSpecOf(spec),
     labels: labelsOf(spec),
     createdAt: clock().toISOString(),
@@ -105,7 +144,7 @@ export async function importModel(request: ImportRequest): Promise<ImportResult>
   if (problems.length > 0) {
     throw new ModelImportError(`model metadata: ${problems.join('; ')}`);
   }
-  await validateOnBackend(json, files, metadata, source.location);
+  await validate(metadata);
   const registered = await registry.registerFiles(files, metadata);
   const promotion =
     request.promoteReason === undefined

@@ -20,6 +20,8 @@ export interface ImportSpec {
   readonly featureNames?: readonly string[];
   readonly labels?: readonly string[];
   readonly topK?: number;
+  /** A SavedModel's signature to score with; default serving_default. */
+  readonly signature?: string;
 }
 
 /** The fields of an ImportSpec and the JSON type each takes, for the metadata file. */
@@ -35,6 +37,7 @@ const FIELD_TYPES: Readonly<Record<keyof ImportSpec, 'string' | 'number' | 'numb
     featureNames: 'strings',
     labels: 'strings',
     topK: 'number',
+    signature: 'string',
   };
 
 function hasType(value: unknown, type: (typeof FIELD_TYPES)[keyof ImportSpec]): boolean {
@@ -98,7 +101,16 @@ function numberFlag(flag: string, raw: string): number {
 /** The command-line flags of an ImportSpec, as strings from parseArgs. */
 export type SpecFlags = Partial<
   Record<
-    'input' | 'shape' | 'scale' | 'offset' | 'mean' | 'std' | 'channel-order' | 'labels' | 'top-k',
+    | 'input'
+    | 'shape'
+    | 'scale'
+    | 'offset'
+    | 'mean'
+    | 'std'
+    | 'channel-order'
+    | 'labels'
+    | 'top-k'
+    | 'signature',
     string
   >
 >;
@@ -115,6 +127,7 @@ export function specFromFlags(flags: SpecFlags): ImportSpec {
   if (flags['channel-order'] !== undefined) spec.channelOrder = flags['channel-order'];
   if (flags.labels !== undefined) spec.labels = flags.labels.split(',').map((l) => l.trim());
   if (flags['top-k'] !== undefined) spec.topK = numberFlag('top-k', flags['top-k']);
+  if (flags.signature !== undefined) spec.signature = flags.signature;
   return spec as ImportSpec;
 }
 

@@ -74,9 +74,10 @@ export async function validateOnBackend(
   metadata: ModelMetadata,
   where: string,
 ): Promise<void> {
+  const format = metadata.format === 'graph' ? 'graph' : 'layers';
   let model: tf.GraphModel | tf.LayersModel;
   try {
-    model = await loadModel(metadata.format, memoryHandler(json, files));
+    model = await loadModel(format, memoryHandler(json, files));
   } catch (error) {
     throw new ModelImportError(
       `${where}: the ${metadata.format} model does not load on the ${tf.getBackend()} backend: ${(error as Error).message}`,

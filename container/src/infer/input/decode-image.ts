@@ -1,7 +1,8 @@
 import * as jpeg from 'jpeg-js';
+import type { NativeVariant } from '../../../native/native-location';
 import { RecordError } from '../errors';
 import type { ImageFormat } from './detect-format';
-import { imageDimensions } from './image-dimensions';
+import { Dimensions, imageDimensions } from './image-dimensions';
 import { jpegBudgetBytes } from './jpeg-budget';
 import { jpegFrame } from './jpeg-frame';
 import { decodePng } from './png-decoder';
@@ -11,6 +12,12 @@ import type { RgbaImage } from './rgba-image';
 export interface DecodeLimits {
   /** Largest image accepted, in pixels (width x height). */
   readonly maxPixels: number;
+  /**
+   * Decode with TensorFlow's own image ops through this native binding (the one the backend
+   * runs on), so pixels equal Python's tf.io.decode_jpeg / decode_png; absent, with the
+   * JavaScript decoders below (the wasm backend's fallback).
+   */
+  readonly native?: NativeVariant;
 }
 
 const MIB = 1024 * 1024;
@@ -31,15 +38,14 @@ function decodeRgba(format: ImageFormat, bytes: Uint8Array, limits: DecodeLimits
 }
 
 /**
- * Decodes an image whose header is within the pixel limit. Memory is bounded by the header
- * too: PNG data inflates at most to the size the header needs, and jpeg-js may allocate only
- * what the frame header implies (docs/container.md, Memory).
+ * The image's size from its header alone, refused before anything is decoded or allocated when
+ * it is empty (DECODE_FAILED) or above the pixel limit (TOO_LARGE).
  */
-export function decodeImage(
+export function checkedDimensions(
   format: ImageFormat,
   bytes: Uint8Array,
   limits: DecodeLimits,
-): RgbaImage {
+): Dimensions {
   const { width, height } = imageDimensions(format, bytes);
   if (width === 0 || height === 0) {
     throw new RecordError(
@@ -53,13 +59,31 @@ export function decodeImage(
       `image is ${width}x${height} (${width * height} pixels), above the limit of ${limits.maxPixels}`,
     );
   }
+  return { width, height };
+}
+
+/** A decoder's error as the record's reason: the format, then the decoder's first line. */
+export function corruptImage(format: ImageFormat, error: unknown): RecordError {
+  if (error instanceof RecordError) return error;
+  const message = ((error as Error).message ?? String(error)).split('\n')[0];
+  return new RecordError('DECODE_FAILED', `${format.toUpperCase()} corrupt: ${message}`);
+}
+
+/**
+ * Decodes an image whose header is within the pixel limit with the JavaScript decoders (the
+ * wasm backend's path). Memory is bounded by the header too: PNG data inflates at most to the
+ * size the header needs, and jpeg-js may allocate only what the frame header implies
+ * (docs/container.md, Memory).
+ */
+export function decodeImage(
+  format: ImageFormat,
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+): RgbaImage {
+  checkedDimensions(format, bytes, limits);
   try {
     return decodeRgba(format, bytes, limits);
   } catch (error) {
-    if (error instanceof RecordError) throw error;
-    throw new RecordError(
-      'DECODE_FAILED',
-      `${format.toUpperCase()} corrupt: ${(error as Error).message}`,
-    );
+    throw corruptImage(format, error);
   }
 }

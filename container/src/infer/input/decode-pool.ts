@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { NativeVariant } from '../../../native/native-location';
 import type { Decoded, DecodeRequest, DecodeResponse, Decoder } from './decoder';
 
 interface Pending {
@@ -22,20 +23,34 @@ export interface DecodePoolOptions {
   /**
    * Longest one object may take to decode. Past it the thread is terminated (the only way to
    * stop synchronous decoding), the object becomes one DECODE_FAILED record, and a new thread
-   * takes the requests that were waiting behind it.
+   * takes the requests that were waiting behind it. A thread inside one of TensorFlow's ops
+   * stops when the op returns, which the header checks bound; the event loop never waits.
    */
   readonly timeoutMs: number;
+  /**
+   * The native binding whose image ops decode (DecodeLimits.native): each thread loads it before
+   * it reports ready, so loading never counts against a decode's deadline.
+   */
+  readonly native?: NativeVariant;
+}
+
+/** What a decode thread is started with. */
+export interface DecodeThreadData {
+  readonly native?: NativeVariant;
 }
 
 /**
  * The decode thread's script: compiled JavaScript beside this file in the container image
  * (dist/decode-worker.js), else the TypeScript source through tsx's require hook (tsx, jest).
  */
-function startWorker(): Worker {
+function startWorker(workerData: DecodeThreadData): Worker {
   const compiled = join(__dirname, 'decode-worker.js');
-  if (existsSync(compiled)) return new Worker(compiled);
+  if (existsSync(compiled)) return new Worker(compiled, { workerData });
   const source = join(__dirname, 'decode-worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, {
+    eval: true,
+    workerData,
+  });
 }
 
 function timedOut(timeoutMs: number): Decoded {
@@ -53,6 +68,7 @@ function timedOut(timeoutMs: number): Decoded {
  * transfer, without a copy. Each decode is bounded in time by `options.timeoutMs`.
  */
 export function decodePool(threads: number, options: DecodePoolOptions): Decoder {
+  const threadData: DecodeThreadData = options.native ? { native: options.native } : {};
   let nextId = 0;
   let closing = false;
 
@@ -99,7 +115,7 @@ export function decodePool(threads: number, options: DecodePoolOptions): Decoder
   /** A new worker for the slot, given the requests the stopped one had not reached. */
   const replaceWorker = async (thread: Thread, index: number) => {
     const stopped = thread.worker;
-    thread.worker = startWorker();
+    thread.worker = startWorker(threadData);
     thread.ready = false;
     attach(thread, index);
     for (const pending of thread.queue) thread.worker.postMessage(pending.request);
@@ -107,7 +123,7 @@ export function decodePool(threads: number, options: DecodePoolOptions): Decoder
   };
 
   const pool: Thread[] = Array.from({ length: threads }, (_, index) => {
-    const thread: Thread = { worker: startWorker(), queue: [], ready: false };
+    const thread: Thread = { worker: startWorker(threadData), queue: [], ready: false };
     attach(thread, index);
     return thread;
   });

@@ -1,10 +1,10 @@
 import type { MemberRef } from '../../../../lib/contracts/manifest';
 import type { InputSpec } from '../../../../lib/contracts/registry';
 import { RecordError } from '../errors';
-import { decodeImage, DecodeLimits } from './decode-image';
+import type { DecodeLimits } from './decode-image';
 import { detectArchive, detectFormat, isImageFormat } from './detect-format';
+import { imageInput } from './image-input';
 import { parseRecords, RecordFailure } from './parse-records';
-import { preprocessImage } from './preprocess-image';
 
 /**
  * One record ready for the model: its offset inside the source object (or archive member) and
@@ -54,7 +54,7 @@ function readObject(
     );
   if (spec.kind === 'image') {
     if (!isImageFormat(format)) throw mismatch();
-    const input = preprocessImage(decodeImage(format, bytes, limits), spec);
+    const input = imageInput(format, bytes, spec, limits);
     return { samples: [{ offset: 0, input }], failures: [], skipped: 0 };
   }
   if (isImageFormat(format)) throw mismatch();

@@ -97,3 +97,28 @@ export function preprocessImage(image: RgbaImage, spec: ImageSpec): Float32Array
   }
   return out;
 }
+
+/**
+ * The model input from pixels already decoded and resized to the spec's width x height (by
+ * TensorFlow's ops, container/src/infer/input/tensorflow-image.ts): RGB in HWC order, one value
+ * per channel. The same channel conversion and normalisation as preprocessImage, in one pass.
+ */
+export function normaliseRgb(rgb: ArrayLike<number>, spec: ImageSpec): Float32Array {
+  const { source, gain, bias } = channelTransform(spec);
+  const pixels = spec.width * spec.height;
+  const out = new Float32Array(pixels * spec.channels);
+  if (spec.channels === 1) {
+    for (let p = 0; p < pixels; p++) {
+      const luminance = 0.299 * rgb[p * 3] + 0.587 * rgb[p * 3 + 1] + 0.114 * rgb[p * 3 + 2];
+      out[p] = luminance * gain[0] + bias[0];
+    }
+    return out;
+  }
+  const [s0, s1, s2] = source;
+  for (let p = 0, i = 0; p < pixels; p++, i += 3) {
+    out[i] = rgb[i + s0] * gain[0] + bias[0];
+    out[i + 1] = rgb[i + s1] * gain[1] + bias[1];
+    out[i + 2] = rgb[i + s2] * gain[2] + bias[2];
+  }
+  return out;
+}
