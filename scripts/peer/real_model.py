@@ -7,8 +7,9 @@ moving statistics with that batch's (layer by layer, each seeing the layers befo
 normalised). Without it the freshly initialised statistics (mean 0, variance 1) let the
 activations grow layer after layer until the softmax saturates on one class for every input.
 Saves the model as WORKDIR/mobilenet_v2.h5, loads that file back and converts it with the pinned
-tensorflowjs converter into WORKDIR/tfjs/ (a layers model), so the worker and the Python peer run
-the same weights. Prints one JSON object.
+tensorflowjs converter into WORKDIR/tfjs/ (a layers model) and exports it as a SavedModel into
+WORKDIR/savedmodel/, so the worker (either format) and the Python peer run the same weights.
+Prints one JSON object.
 
     .venv-peer/bin/python scripts/peer/real_model.py WORKDIR PHOTOS [--calibration N]
 """
@@ -58,6 +59,8 @@ def main():
     model.save(h5)
     saved = tf_keras.models.load_model(h5)
     keras_h5_conversion().save_keras_model(saved, os.path.join(args.workdir, "tfjs"))
+    # The SavedModel Keras exports (serve tag, serving_default signature), imported as it is.
+    saved.save(os.path.join(args.workdir, "savedmodel"), save_format="tf")
     scores = saved.predict(batch, verbose=0)
     from tensorflowjs import version
 

@@ -3,7 +3,8 @@
  * `gbi models import`, over photos cut from scikit-image's sample images, the worker against the
  * Python peer (tf.data, Keras predict) on the same model and photos:
  *   npm run bench:real -- [--images N] [--rounds R] [--batch-size B] [--compute-images N]
- *     [--seed S] [--size small] [--docs-dir DIR] [--json FILE] [--write]
+ *     [--seed S] [--formats layers,savedmodel] [--size small] [--docs-dir DIR] [--json FILE]
+ *     [--write]
  *   npm run bench:real -- --from-json FILE [--docs-dir DIR]   (write the docs of a saved run)
  * Prints the markdown; `--write` replaces its two sections of DIR/benchmarks.md (DIR defaults
  * to docs/). `--size small` is the test suite's run: 12 photos, one round, batch 4.
@@ -17,7 +18,7 @@ import { replaceSection } from '../../report/benchmarks-doc';
 import { formatMarkdown } from '../../report/format-markdown';
 import { parseArgs } from '../../shared/cli-args';
 import { machine } from '../shared/machine';
-import { RealBenchResult, RealPlan, runRealBench } from './real-bench';
+import { RealBenchResult, RealFormat, RealPlan, REAL_FORMATS, runRealBench } from './real-bench';
 import { realDocSections, realSummary } from './real-report';
 
 export interface RealReport {
@@ -29,8 +30,25 @@ export interface RealReport {
 
 const log = (line: string) => process.stderr.write(`[bench:real] ${line}\n`);
 
-const SMALL: RealPlan = { images: 12, rounds: 1, batchSize: 4, computeImages: 8, seed: 20 };
-const FULL: RealPlan = { images: 2200, rounds: 3, batchSize: 32, computeImages: 512, seed: 20 };
+const SMALL: RealPlan = {
+  images: 12,
+  rounds: 1,
+  batchSize: 4,
+  computeImages: 8,
+  seed: 20,
+  formats: REAL_FORMATS,
+};
+const FULL: RealPlan = { ...SMALL, images: 2200, rounds: 3, batchSize: 32, computeImages: 512 };
+
+function parseFormats(value: string | undefined): readonly RealFormat[] {
+  if (value === undefined) return REAL_FORMATS;
+  const formats = value.split(',');
+  const bad = formats.filter((f) => !(REAL_FORMATS as readonly string[]).includes(f));
+  if (bad.length > 0) {
+    throw new Error(`--formats takes ${REAL_FORMATS.join(',')}, not '${bad.join(',')}'`);
+  }
+  return formats as RealFormat[];
+}
 
 async function writeDocs(report: RealReport, docsDir: string): Promise<void> {
   const file = join(docsDir, 'benchmarks.md');
@@ -57,7 +75,7 @@ function commandLine(argv: readonly string[]): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
     numbers: ['images', 'rounds', 'batch-size', 'compute-images', 'seed'],
-    strings: ['size', 'docs-dir', 'json', 'from-json'],
+    strings: ['size', 'formats', 'docs-dir', 'json', 'from-json'],
     flags: ['write'],
   });
   const docsDir = args.strings.get('docs-dir') ?? join(__dirname, '..', '..', '..', 'docs');
@@ -79,6 +97,7 @@ async function main(): Promise<void> {
     batchSize: args.numbers.get('batch-size') ?? base.batchSize,
     computeImages: args.numbers.get('compute-images') ?? base.computeImages,
     seed: args.numbers.get('seed') ?? base.seed,
+    formats: parseFormats(args.strings.get('formats')),
   };
   await ensureNative(log);
   ensureKerasConverter(log);

@@ -8,8 +8,12 @@ import { runPeerScript } from '../compute/peer-runner';
 import { startS3Server } from '../io/s3-server';
 import { importRealModel, REAL_CLASSES } from './import-real-model';
 import type { OursPrediction, OursRound, OursRoundRequest } from './ours-round';
-import { photoBytes, prepareRealInputs, RealModelInfo } from './real-inputs';
+import { photoBytes, prepareRealInputs, RealInputs, RealModelInfo } from './real-inputs';
 import { scoreParity, ScoreParity } from './score-parity';
+
+/** The formats the same MobileNetV2 is imported in. */
+export const REAL_FORMATS = ['layers', 'savedmodel'] as const;
+export type RealFormat = (typeof REAL_FORMATS)[number];
 
 export interface RealPlan {
   readonly images: number;
@@ -19,6 +23,7 @@ export interface RealPlan {
   /** Images the compute-only stage scores, on both sides. */
   readonly computeImages: number;
   readonly seed: number;
+  readonly formats: readonly RealFormat[];
 }
 
 /** What scripts/peer/real_peer.py prints for one round. */
@@ -34,6 +39,15 @@ export interface PeerRound {
 
 export type OursRoundRates = Omit<OursRound, 'predictions'>;
 
+/** The worker on one format of the model: its rounds and its scores against the peer's. */
+export interface WorkerVariant {
+  readonly format: RealFormat;
+  /** What `gbi models import` printed. */
+  readonly importOutput: readonly string[];
+  readonly rounds: readonly OursRoundRates[];
+  readonly parity: ScoreParity;
+}
+
 export interface RealBenchResult {
   readonly plan: RealPlan;
   readonly model: RealModelInfo;
@@ -43,22 +57,36 @@ export interface RealBenchResult {
   readonly meanPhotoBytes: number;
   /** The S3 server the worker read from. */
   readonly server: string;
-  readonly importOutput: readonly string[];
   /** Threads the peer's tf.data map decodes on (its intra/inter-op pools match ours). */
   readonly peerDecodeThreads: number;
-  readonly ours: readonly OursRoundRates[];
+  readonly workers: readonly WorkerVariant[];
   readonly peer: readonly PeerRound[];
-  readonly parity: ScoreParity;
 }
 
-const MODEL_NAME = 'mobilenet-v2';
+const MODEL_NAME: Readonly<Record<RealFormat, string>> = {
+  layers: 'mobilenet-v2',
+  savedmodel: 'mobilenet-v2-savedmodel',
+};
+
+const modelDir = (inputs: RealInputs, format: RealFormat) =>
+  format === 'layers' ? inputs.tfjsDir : inputs.savedModelDir;
+
+/**
+ * The peer's tf.data map threads: the worker's decode threads plus its main thread, which
+ * also reads and preprocesses, so both sides decode on as many threads.
+ */
+const peerDecodeThreads = (ours: OursRoundRates) => ours.decodeThreads + 1;
+
+const rateLine = (r: OursRoundRates | PeerRound) =>
+  `end to end ${r.endToEndImagesPerSecond.toFixed(1)}/s, input only ${r.inputOnlyImagesPerSecond.toFixed(1)}/s, compute ${r.computeImagesPerSecond.toFixed(1)}/s, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`;
 
 /**
  * bench:real: MobileNetV2 (tf-keras, weights=None, BatchNorm statistics from the photos),
- * converted and imported with `gbi models import`, over photos cut from scikit-image's sample
- * images, stored one per object in gofakes3. Each round runs the worker's side (end to end,
- * input only, compute only, in a process of its own) and the Python peer's, in alternating
- * order, so a shared machine's load falls on both alike.
+ * imported with `gbi models import` as a converted layers model and as the SavedModel Keras
+ * exports, over photos cut from scikit-image's sample images, stored one per object in
+ * gofakes3. Each round runs the worker's side for each format (end to end, input only, compute
+ * only, each in a process of its own) and the Python peer's, in alternating order, so a shared
+ * machine's load falls on both alike.
  */
 export async function runRealBench(
   plan: RealPlan,
@@ -69,7 +97,6 @@ export async function runRealBench(
   const server = await startS3Server(log);
   try {
     // `gbi models import` and the worker's round processes reach S3 through the environment.
-    const env = { ...process.env, AWS_ENDPOINT_URL: server.endpoint };
     process.env.AWS_ENDPOINT_URL = server.endpoint;
     const s3 = s3Client(server.endpoint);
     const [models, photos, results] = await Promise.all([
@@ -77,44 +104,52 @@ export async function runRealBench(
       createBucket(s3),
       createBucket(s3),
     ]);
-    const importOutput = await importRealModel(inputs.tfjsDir, workdir, models, MODEL_NAME);
-    log(importOutput.join('\n'));
+    const imports = new Map<RealFormat, string[]>();
+    for (const format of plan.formats) {
+      const output = await importRealModel(
+        modelDir(inputs, format),
+        workdir,
+        models,
+        MODEL_NAME[format],
+      );
+      log(output.join('\n'));
+      imports.set(format, output);
+    }
     const items = await uploadInputs(
       s3,
       photos,
       inputs.photos.map((name) => ({ key: `photos/${name}`, body: photoBytes(inputs, name) })),
       32,
     );
-    const ours: OursRoundRates[] = [];
+    const rounds = new Map<RealFormat, OursRoundRates[]>(plan.formats.map((f) => [f, []]));
+    const predictions = new Map<RealFormat, readonly OursPrediction[]>();
     const peer: PeerRound[] = [];
-    let predictions: readonly OursPrediction[] = [];
     let peerScores: Float32Array | undefined;
-    const runOurs = async (round: number) => {
+
+    const runOurs = async (round: number, format: RealFormat) => {
       const request: OursRoundRequest = {
         endpoint: server.endpoint,
         modelsBucket: models,
         resultsBucket: results,
-        modelName: MODEL_NAME,
+        modelName: MODEL_NAME[format],
         items,
         batchSize: plan.batchSize,
         computeImages: plan.computeImages,
-        batchId: `bench-real-${Date.now()}-${round}`,
+        batchId: `bench-real-${format}-${Date.now()}-${round}`,
         predictions: round === 0,
       };
-      const file = join(workdir, `ours-round-${round}.json`);
+      const file = join(workdir, `ours-${format}-${round}.json`);
       writeFileSync(file, JSON.stringify(request));
-      const run = await runJsonProbe<OursRound>(
+      const { predictions: got, ...rates } = await runJsonProbe<OursRound>(
         ['--import', 'tsx', join(__dirname, 'ours-round.ts'), file],
-        env,
+        process.env,
       );
-      const { predictions: got, ...rates } = run;
-      if (got !== undefined) predictions = got;
-      ours.push(rates);
-      log(
-        `round ${round + 1} ours: end to end ${rates.endToEndImagesPerSecond.toFixed(1)}/s, input only ${rates.inputOnlyImagesPerSecond.toFixed(1)}/s, compute ${rates.computeImagesPerSecond.toFixed(1)}/s, peak RSS ${(rates.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-      );
+      if (got !== undefined) predictions.set(format, got);
+      rounds.get(format)!.push(rates);
+      log(`round ${round + 1} worker (${format}): ${rateLine(rates)}`);
     };
-    const runPeer = (round: number, threads: OursRoundRates) => {
+    const runPeer = (round: number) => {
+      const threads = rounds.get(plan.formats[0])![0];
       const got = runPeerScript('real_peer.py', [
         workdir,
         ...['--intra', threads.intraOpThreads],
@@ -128,20 +163,15 @@ export async function runRealBench(
         const bytes = readFileSync(join(workdir, 'peer-scores.f32'));
         peerScores = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
       }
-      log(
-        `round ${round + 1} peer: end to end ${got.endToEndImagesPerSecond.toFixed(1)}/s, input only ${got.inputOnlyImagesPerSecond.toFixed(1)}/s, compute ${got.computeImagesPerSecond.toFixed(1)}/s, peak RSS ${(got.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-      );
+      log(`round ${round + 1} peer: ${rateLine(got)}`);
     };
     for (let round = 0; round < plan.rounds; round++) {
-      // The worker runs first in even rounds, the peer in odd ones; the peer's thread counts
-      // come from the worker's first round, so round 1 always starts with the worker.
-      if (round % 2 === 0 || ours.length === 0) {
-        await runOurs(round);
-        runPeer(round, ours[0]);
-      } else {
-        runPeer(round, ours[0]);
-        await runOurs(round);
-      }
+      // The worker runs first in odd rounds (1, 3, ...), the peer in even ones; the peer takes
+      // its thread counts from the worker's first round, so round 1 starts with the worker.
+      const workerFirst = round % 2 === 0;
+      if (!workerFirst) runPeer(round);
+      for (const format of plan.formats) await runOurs(round, format);
+      if (workerFirst) runPeer(round);
     }
     const keyIndex = new Map(inputs.photos.map((name, i) => [`photos/${name}`, i]));
     const sizes = inputs.photos.map((name) => statSync(join(workdir, 'photos', name)).size);
@@ -153,19 +183,16 @@ export async function runRealBench(
       pngs: inputs.photos.filter((name) => name.endsWith('.png')).length,
       meanPhotoBytes: sizes.reduce((a, b) => a + b, 0) / sizes.length,
       server: 'gofakes3 (scripts/bench/io/s3-server.ts)',
-      importOutput,
-      peerDecodeThreads: peerDecodeThreads(ours[0]),
-      ours,
+      peerDecodeThreads: peerDecodeThreads(rounds.get(plan.formats[0])![0]),
+      workers: plan.formats.map((format) => ({
+        format,
+        importOutput: imports.get(format)!,
+        rounds: rounds.get(format)!,
+        parity: scoreParity(predictions.get(format)!, keyIndex, peerScores!, REAL_CLASSES),
+      })),
       peer,
-      parity: scoreParity(predictions, keyIndex, peerScores!, REAL_CLASSES),
     };
   } finally {
     await server.stop();
   }
 }
-
-/**
- * The peer's tf.data map threads: the worker's decode threads plus its main thread, which
- * also reads and preprocesses, so both sides decode on as many threads.
- */
-const peerDecodeThreads = (ours: OursRoundRates) => ours.decodeThreads + 1;

@@ -23,6 +23,8 @@ export interface RealInputs {
   readonly model: RealModelInfo;
   /** WORKDIR/tfjs/: the converted layers model a user would import. */
   readonly tfjsDir: string;
+  /** WORKDIR/savedmodel/: the SavedModel Keras exported, imported without conversion. */
+  readonly savedModelDir: string;
 }
 
 export const photoPath = (inputs: RealInputs, name: string) => join(inputs.workdir, 'photos', name);
@@ -59,5 +61,11 @@ export function prepareRealInputs(
       `the calibrated MobileNetV2 gives one top-1 class to all ${model.calibrationPhotos} calibration photos: its scores do not depend on the input`,
     );
   }
-  return { workdir, ...made, model, tfjsDir: join(workdir, 'tfjs') };
+  return {
+    workdir,
+    ...made,
+    model,
+    tfjsDir: join(workdir, 'tfjs'),
+    savedModelDir: join(workdir, 'savedmodel'),
+  };
 }

@@ -35,17 +35,19 @@ describeOnEmulator([], 'npm run bench:real at the smallest size', () => {
 
   afterAll(() => rmSync(docsDir, { recursive: true, force: true }));
 
-  it('builds MobileNetV2 whose scores depend on the photo and imports it with gbi models import', () => {
+  it('builds MobileNetV2 whose scores depend on the photo and imports both formats with gbi models import', () => {
     // given the run above
-    const { model, importOutput } = report.result;
+    const { model, workers } = report.result;
     // when its model and import output are read
-    // then it is MobileNetV2's size, calibrated, and registered as a layers model
+    // then it is MobileNetV2's size, calibrated, and registered as a layers model and a SavedModel
     expect(model.parameters).toBe(3_538_984);
     expect(model.batchNormLayers).toBe(52);
     expect(model.distinctTop1).toBeGreaterThan(1);
-    expect(importOutput.join('\n')).toMatch(
+    expect(workers.map((w) => w.format)).toEqual(['layers', 'savedmodel']);
+    expect(workers[0].importOutput.join('\n')).toMatch(
       /imported mobilenet-v2@\S+ from .*: layers model, image input 224x224x3, 1000 labels/,
     );
+    expect(workers[1].importOutput.join('\n')).toMatch(/imported mobilenet-v2-savedmodel@\S+/);
   });
 
   it('makes mostly JPEG and some PNG photos from the sample images', () => {
@@ -58,11 +60,11 @@ describeOnEmulator([], 'npm run bench:real at the smallest size', () => {
 
   it('measures both sides at every stage, with peak RSS and input CPU per image', () => {
     // given one round
-    const [ours] = report.result.ours;
-    const [peer] = report.result.peer;
+    const sides = [...report.result.workers.map((w) => w.rounds[0]), report.result.peer[0]];
     // when the rates are read
     // then each stage of each side has a positive rate, memory and CPU
-    for (const side of [ours, peer]) {
+    expect(sides).toHaveLength(3);
+    for (const side of sides) {
       expect(side.endToEndImagesPerSecond).toBeGreaterThan(0);
       expect(side.inputOnlyImagesPerSecond).toBeGreaterThan(0);
       expect(side.computeImagesPerSecond).toBeGreaterThan(0);
@@ -71,14 +73,15 @@ describeOnEmulator([], 'npm run bench:real at the smallest size', () => {
     }
   });
 
-  it('compares the scores of every photo with the peer', () => {
-    // given the end-to-end results of both sides
-    const { parity } = report.result;
-    // when the comparison is read
+  it('compares the scores of every photo with the peer, for each format', () => {
+    // given the end-to-end results of all sides
+    // when the comparisons are read
     // then all 12 photos were compared and the difference is a number
-    expect(parity.images).toBe(12);
-    expect(Number.isFinite(parity.maxAbsDiff)).toBe(true);
-    expect(parity.top1Same).toBeLessThanOrEqual(12);
+    for (const { parity } of report.result.workers) {
+      expect(parity.images).toBe(12);
+      expect(Number.isFinite(parity.maxAbsDiff)).toBe(true);
+      expect(parity.top1Same).toBeLessThanOrEqual(12);
+    }
   });
 
   it('writes its two sections, the goals and the GPU table with its sources', () => {
