@@ -217,7 +217,7 @@ export function metadataProblems(value: unknown): string[] {
         ]),
     ...(typeof m.name === 'string' && m.name ? [] : ['name: expected a non-empty string']),
     ...(typeof m.version === 'string' && m.version ? [] : ['version: expected a non-empty string']),
-    ...(format ? [] : [`format: expected ${MODEL_FORMATS.map((f) => `'${f}'`).join(', ')}`]),
+    ...(format ? [] : ["format: expected 'layers', 'graph' or 'saved-model'"]),
     ...savedModelProblems(m.savedModel, format),
     ...inputProblems(m.input),
     ...(Array.isArray(m.labels) &&

@@ -1,7 +1,8 @@
 """The Keras side of the bring-your-own-model test (test/integration/models/import-keras.test.ts).
 
 Builds a small RGB image classifier in Keras with seeded weights, converts it to a TensorFlow.js
-layers model with the tensorflowjs converter into WORKDIR/model/, writes a JPEG copy
+layers model with the tensorflowjs converter into WORKDIR/model/, exports it as a TensorFlow
+SavedModel (tf_keras model.save, save_format="tf") into WORKDIR/saved_model/, writes a JPEG copy
 (WORKDIR/<name>.jpg) of each PNG the request's "jpegFrom" names, and scores the request's
 images and then those JPEGs (tf.io.decode_png / decode_jpeg, channels=3, the rest at their
 defaults) the way the model's metadata says they are to be preprocessed (bilinear resize with
@@ -80,6 +81,7 @@ def main():
     model = build_model(tf_keras, request["height"], request["width"], len(request["labels"]))
     converter = keras_h5_conversion()
     converter.save_keras_model(model, os.path.join(workdir, "model"))
+    model.save(os.path.join(workdir, "saved_model"), save_format="tf")
 
     # JPEG copies of the PNGs as a camera or a Python user would write them: quality 90,
     # alternately 4:2:0 (chroma subsampled, the usual) and 4:4:4.

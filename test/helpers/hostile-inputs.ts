@@ -1,7 +1,14 @@
 import * as fc from 'fast-check';
 import * as jpeg from 'jpeg-js';
 import { deflateSync } from 'node:zlib';
-import { encodePngFile, ihdr, PNG_CHANNELS, PNG_SIGNATURE, pngChunk } from './png-encoder';
+import {
+  encodePngFile,
+  ihdr,
+  PNG_CHANNELS,
+  PNG_SIGNATURE,
+  pngChunk,
+  pngOfTinyChunks,
+} from './png-encoder';
 
 /**
  * fast-check generators of inputs the worker reads (PNG, JPEG, JSON, JSONL, CSV): valid ones
@@ -226,6 +233,25 @@ export const PNG_BOMBS: readonly GeneratedImage[] = [0, 6].flatMap((colorType) =
     [0, 1].map((interlace) => pngBomb({ colorType, bitDepth, interlace })),
   ),
 );
+
+/**
+ * A valid 1415x1415 gray PNG (2 megapixels of noise) whose image data is split into one-byte
+ * IDAT chunks: about 2 million chunks, 26 MB of file.
+ */
+export function tinyChunkPng(): GeneratedImage {
+  const side = 1415;
+  let seed = 7;
+  const samples = Array.from({ length: side * side }, () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed >> 23;
+  });
+  const header = { width: side, height: side, bitDepth: 8, colorType: 0, interlace: 0 };
+  return {
+    key: 'in/tiny-chunks.png',
+    bytes: new Uint8Array(pngOfTinyChunks(header, samples)),
+    intact: true,
+  };
+}
 
 const validJpeg = fc
   .record({ width: fc.integer({ min: 1, max: 48 }), height: fc.integer({ min: 1, max: 48 }) })

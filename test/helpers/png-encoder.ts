@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 
 /**
  * A PNG writer for tests, independent of the decoder under test: any colour type, bit depth
@@ -114,4 +114,34 @@ export function pngBomb(header: PngHeader, inflatedBytes: number): Buffer {
     pngChunk('IDAT', deflateSync(Buffer.alloc(inflatedBytes), { level: 9 })),
     pngChunk('IEND', new Uint8Array(0)),
   ]);
+}
+
+/**
+ * A valid PNG whose image data is split into IDAT chunks of `chunkBytes` each: millions of
+ * chunks for a megapixel image, as a hostile file may be. Each chunk costs 12 bytes of framing,
+ * so a decoder that keeps a small object per chunk grows many times the file's size.
+ */
+export function pngOfTinyChunks(
+  header: PngHeader,
+  samples: readonly number[],
+  chunkBytes = 1,
+): Buffer {
+  // Stored, not compressed: the file is as large as its image data, whatever the samples.
+  const data = deflateSync(pngImageData(header, samples), { level: 0 });
+  const chunks = Math.ceil(data.length / chunkBytes);
+  const head = Buffer.concat([PNG_SIGNATURE, ihdr(header)]);
+  const end = pngChunk('IEND', new Uint8Array(0));
+  const out = Buffer.alloc(head.length + chunks * 12 + data.length + end.length);
+  head.copy(out);
+  let at = head.length;
+  for (let i = 0; i < data.length; i += chunkBytes) {
+    const body = data.subarray(i, Math.min(i + chunkBytes, data.length));
+    out.writeUInt32BE(body.length, at);
+    out.write('IDAT', at + 4, 'latin1');
+    body.copy(out, at + 8);
+    out.writeUInt32BE(zlibCrc32(out.subarray(at + 4, at + 8 + body.length)), at + 8 + body.length);
+    at += 12 + body.length;
+  }
+  end.copy(out, at);
+  return out;
 }

@@ -177,4 +177,107 @@ describeOnEmulator(['s3'], 'a Keras model imported with gbi models import', () =
       if (backend !== 'wasm') expect(maxDiff.jpeg).toBeLessThanOrEqual(TOLERANCE);
     },
   );
+
+  (backendsUnderTest().includes('tfjs-node') ? describe : describe.skip)(
+    'exported as a TensorFlow SavedModel',
+    () => {
+      const savedOutput: string[] = [];
+
+      beforeAll(async () => {
+        // given the same Keras model exported as a SavedModel (model.save, save_format="tf"),
+        // imported without a converter
+        const context: CliContext = {
+          io: { out: (line) => savedOutput.push(line), err: (line) => savedOutput.push(line) },
+          stackName: 'keras-import',
+          stack: async () => ({ modelBucket: models, modelName: 'keras-saved' }) as PipelineStack,
+        };
+        const code = await modelsCommand.run(
+          [
+            'import',
+            join(workdir, 'saved_model'),
+            '--input=image',
+            `--shape=${PREPROCESSING.height}x${PREPROCESSING.width}x3`,
+            `--scale=${PREPROCESSING.scale}`,
+            `--mean=${PREPROCESSING.mean.join(',')}`,
+            `--std=${PREPROCESSING.std.join(',')}`,
+            `--channel-order=${PREPROCESSING.channelOrder}`,
+            `--labels=${LABELS.join(',')}`,
+            `--top-k=${LABELS.length}`,
+            '--promote',
+          ],
+          context,
+        );
+        expect({ code, output: savedOutput }).toMatchObject({ code: 0 });
+      });
+
+      it('is imported as a saved-model version with every file hashed', () => {
+        expect(savedOutput.join('\n')).toMatch(
+          /imported keras-saved@\S+ from .*: saved-model model, image input 24x24x3, 4 labels, SHA-256 of \d+ files recorded/,
+        );
+      });
+
+      /** The worker's run of the shard of all test images with the SavedModel champion. */
+      async function scoreShard(backend: string) {
+        const inputs = await createBucket(s3);
+        const results = await createBucket(s3);
+        const items = await uploadInputs(
+          s3,
+          inputs,
+          images.map((image) => ({ key: `photos/${image.name}`, body: image.body })),
+        );
+        const batchId = `keras-saved-${backend}`;
+        const manifestUrl = await writeManifest(
+          s3,
+          results,
+          batchId,
+          { name: 'keras-saved' },
+          items,
+        );
+        const lines: string[] = [];
+        const code = await runInferCommand(
+          ['--manifest', manifestUrl, '--batch-size', '4'],
+          (line) => lines.push(line),
+          onBackend(
+            { ...process.env, MODEL_BUCKET: models, RESULTS_BUCKET: results },
+            backend as Parameters<typeof onBackend>[1],
+          ),
+        );
+        return { code, lines, results, batchId };
+      }
+
+      it('is scored by the worker on tfjs-node, through the TensorFlow C library, as Keras does, within 1e-5', async () => {
+        // when the worker scores the shard with the SavedModel champion
+        const { code, lines, results, batchId } = await scoreShard('tfjs-node');
+
+        // then every image has all four scores, each within the tolerance of Keras's
+        expect({ code, lines }).toMatchObject({ code: 0 });
+        const { results: records } = await readShardOutputs(s3, results, batchId, 0);
+        expect(records).toHaveLength(images.length);
+        let maxDiff = 0;
+        for (const record of records) {
+          const index = images.findIndex((image) => `photos/${image.name}` === record.source.key);
+          for (const { label, score } of record.predictions) {
+            maxDiff = Math.max(
+              maxDiff,
+              Math.abs(score - keras.scores[index][LABELS.indexOf(label)]),
+            );
+          }
+        }
+        process.stderr.write(
+          `[keras-import] SavedModel on tfjs-node: max |pipeline - keras| = ${maxDiff.toExponential(2)} over ${records.length} images x ${LABELS.length} labels (tolerance ${TOLERANCE})\n`,
+        );
+        expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
+      });
+
+      it('is refused by the worker on wasm with a message that says why', async () => {
+        // when the worker has to run on wasm / then the shard fails, saying the SavedModel needs
+        // the C library and what to import instead
+        const { code, lines } = await scoreShard('wasm');
+        expect(code).toBe(1);
+        expect(lines.join('\n')).toMatch(
+          /infer failed: ModelResolutionError: cannot load saved-model model keras-saved@\S+ .*: a TensorFlow SavedModel runs only through the TensorFlow C library \(the tfjs-node or tfjs-node-gpu backend\), and this process runs on the wasm backend .*import a TensorFlow\.js conversion of the model/,
+        );
+      });
+    },
+  );
 });

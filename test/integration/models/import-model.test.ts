@@ -269,7 +269,7 @@ describeOnEmulator(['s3'], 'gbi models import', () => {
       await expectRefused(
         dir,
         RGB_SPEC,
-        /no model\.json; expected a TensorFlow\.js model directory/,
+        /no model\.json and no saved_model\.pb; expected a TensorFlow\.js model directory/,
       );
     });
 

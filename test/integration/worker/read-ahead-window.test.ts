@@ -5,6 +5,7 @@ import { windowBytes } from '../../../container/src/infer/pipeline/window-bytes'
 import { runShard } from '../../../container/src/infer/run-shard';
 import { loadScorer, Scorer } from '../../../container/src/model/load-scorer';
 import { resolveModel } from '../../../container/src/model/resolve-model';
+import { inputShape } from '../../../container/src/model/validate-metadata';
 import { benchInputs } from '../../../scripts/bench/shared/bench-inputs';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { createBucket } from '../../helpers/emulator-resources';
@@ -35,9 +36,9 @@ describeOnEmulator(['s3'], 'the read-ahead window', () => {
       inputs,
       pngs.map((body, i) => ({ key: `digits/${i}.png`, body })),
     );
-    const shape = [DIGITS_INPUT.height, DIGITS_INPUT.width, DIGITS_INPUT.channels];
-    const largest = Math.max(...items.map((item) => windowBytes(item, shape)));
     const model = await resolveModel(s3, models, { name: 'digits' });
+    const shape = inputShape(model.metadata);
+    const largest = Math.max(...items.map((item) => windowBytes(item, shape)));
     const loaded = await loadScorer(model, s3);
     // The worker's client, counting its GETs.
     const worker = s3Client();

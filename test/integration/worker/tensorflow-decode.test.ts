@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectFormat, ImageFormat } from '../../../container/src/infer/input/detect-format';
 import { imageInput } from '../../../container/src/infer/input/image-input';
+import { objectRecords } from '../../../container/src/infer/input/object-records';
 import type { ImageSpec } from '../../../container/src/infer/input/preprocess-image';
 import { ensurePeerVenv, runPeerScript } from '../../../scripts/bench/compute/peer-runner';
 import { backendsUnderTest } from '../../helpers/backends';
@@ -133,5 +134,52 @@ describeNative('images decoded through TensorFlow on tfjs-node', () => {
       if (maxDiff > 0) mismatches.push(`${name}: max difference ${maxDiff}`);
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it("fails truncated and corrupt photos as one record each, with TensorFlow's reason", () => {
+    // given the first half of a JPEG and of a PNG, and a PNG whose IHDR fails its CRC
+    const read = (name: string) => new Uint8Array(readFileSync(join(workdir, name)));
+    const jpeg = read(peer.images[0].name);
+    const png = read(peer.images[7].name);
+    const bad = png.slice();
+    bad[29] ^= 0xff;
+    const cases = [
+      ['half.jpg', jpeg.subarray(0, jpeg.length >> 1)],
+      ['half.png', png.subarray(0, png.length >> 1)],
+      ['bad-ihdr.png', bad],
+    ] as const;
+
+    // when each is read at the per-object boundary on tfjs-node
+    const failures = cases.map(([key, bytes]) =>
+      objectRecords(key, bytes, identity(224, 224), { ...LIMITS, native: 'cpu' }),
+    );
+
+    // then each is one DECODE_FAILED record naming the format and what TensorFlow found
+    expect(failures.map((records) => [records.samples.length, records.failures])).toEqual([
+      [
+        0,
+        [
+          {
+            offset: 0,
+            code: 'DECODE_FAILED',
+            reason: 'JPEG corrupt: jpeg::Uncompress failed. Invalid JPEG data or crop window.',
+          },
+        ],
+      ],
+      [
+        0,
+        [
+          {
+            offset: 0,
+            code: 'DECODE_FAILED',
+            reason: `PNG corrupt: Invalid PNG data, size ${png.length >> 1}`,
+          },
+        ],
+      ],
+      [
+        0,
+        [{ offset: 0, code: 'DECODE_FAILED', reason: expect.stringMatching(/^PNG corrupt: \S/) }],
+      ],
+    ]);
   });
 });

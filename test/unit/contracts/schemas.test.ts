@@ -13,7 +13,11 @@ import {
   MAX_REASON_BYTES,
   RECORDS_SCHEMA_VERSION,
 } from '../../../lib/contracts/records';
-import { metadataProblems, REGISTRY_SCHEMA_VERSION } from '../../../lib/contracts/registry';
+import {
+  metadataProblems,
+  REGISTRY_SCHEMA_VERSION,
+  SAVED_MODEL_METADATA_VERSION,
+} from '../../../lib/contracts/registry';
 import {
   Contract,
   CONTRACTS,
@@ -283,6 +287,48 @@ describe('the JSON Schemas of lib/contracts/schemas', () => {
     expect(verdicts(bad).filter(([schema, code]) => schema === 0 || code === 0)).toEqual([]);
   });
 
+  it('accepts SavedModel metadata at version 2 only, with its signature and saved_model.pb digest, as metadataProblems does', () => {
+    // given the documented metadata turned into a SavedModel version's, and ways to get it wrong
+    const metadata = exampleOf('model-metadata');
+    const digest = 'b'.repeat(64);
+    const savedModel = {
+      ...metadata,
+      schemaVersion: SAVED_MODEL_METADATA_VERSION,
+      format: 'saved-model',
+      savedModel: { tags: ['serve'], signature: 'serving_default' },
+      sha256: { 'saved_model.pb': digest, 'variables/variables.index': digest },
+    };
+    const bad = [
+      { schemaVersion: REGISTRY_SCHEMA_VERSION },
+      { savedModel: undefined },
+      { savedModel: { tags: [], signature: 'serving_default' } },
+      { savedModel: { tags: ['serve'], signature: '' } },
+      { sha256: { 'model.json': digest } },
+      { format: 'layers' },
+    ];
+
+    // when each is checked by the schema and by metadataProblems
+    const verdict = (value: object) => [
+      contractViolations('model-metadata', value).length,
+      metadataProblems(value).length,
+    ];
+
+    // then both accept the SavedModel metadata and refuse every bad variant, and a tfjs version
+    // at version 2 or with a savedModel
+    expect(verdict(savedModel)).toEqual([0, 0]);
+    expect(
+      bad
+        .map((change) => verdict({ ...savedModel, ...change }))
+        .filter(([schema, code]) => schema === 0 || code === 0),
+    ).toEqual([]);
+    for (const change of [
+      { schemaVersion: SAVED_MODEL_METADATA_VERSION },
+      { savedModel: savedModel.savedModel },
+    ]) {
+      expect(verdict({ ...metadata, ...change }).filter((n) => n === 0)).toEqual([]);
+    }
+  });
+
   it('accepts a training-data entry written before it had a schemaVersion', () => {
     // given an entry as listings before the version field hold it
     const old = { ...exampleOf('training-data-entry') };
@@ -344,8 +390,23 @@ describe('the schemas agree with the TypeScript contracts', () => {
     for (const contract of ['result-record', 'error-record', 'shard-summary'] as const) {
       expect([contract, versionOf(contract)]).toEqual([contract, RECORDS_SCHEMA_VERSION]);
     }
+    // Version metadata is at 1 for tfjs versions and 2 for SavedModel versions.
+    const metadata = schemaOf('model-metadata') as {
+      properties: Record<string, JsonSchema>;
+      allOf: {
+        then: { properties: Record<string, JsonSchema> };
+        else: (typeof metadata.allOf)[0]['then'];
+      }[];
+    };
+    expect(metadata.properties.schemaVersion.enum).toEqual([
+      REGISTRY_SCHEMA_VERSION,
+      SAVED_MODEL_METADATA_VERSION,
+    ]);
+    expect(metadata.allOf[0].then.properties.schemaVersion.const).toBe(
+      SAVED_MODEL_METADATA_VERSION,
+    );
+    expect(metadata.allOf[0].else.properties.schemaVersion.const).toBe(REGISTRY_SCHEMA_VERSION);
     for (const contract of [
-      'model-metadata',
       'champion-pointer',
       'promotion-event',
       'training-data-entry',

@@ -1,7 +1,8 @@
+import { loadNative } from '../../../container/src/backend/load-native';
 import { decodePool } from '../../../container/src/infer/input/decode-pool';
 import { decodeNow } from '../../../container/src/infer/input/decoder';
 import { pngBomb } from '../../helpers/png-encoder';
-import { mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
+import { jpegOf, mnistDigit, pngOf, truncatedPng } from '../../helpers/worker-image-fixtures';
 import { DIGITS_INPUT } from '../../helpers/worker-model-fixture';
 
 jest.setTimeout(60_000);
@@ -120,6 +121,72 @@ describe('decodePool', () => {
 
       // then the promise rejects with the thread's error
       await expect(decode).rejects.toThrow(/^decode thread 0: TypeError/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+const describeNative = loadNative(['cpu']).loaded ? describe : describe.skip;
+
+describeNative('decodePool with TensorFlow decoders (tfjs-node)', () => {
+  const native = { ...limits, native: 'cpu' as const };
+
+  it('loads the binding on each thread and decodes exactly as on the main thread', async () => {
+    // given a pool of two threads on tfjs-node and PNG, JPEG and corrupt objects
+    const pool = decodePool(2, { timeoutMs: 30_000, native: 'cpu' });
+    const objects = [
+      ...Array.from({ length: 4 }, (_, i) => ({
+        key: `d${i}.png`,
+        bytes: pngOf(mnistDigit(i, 0), 28, 28),
+      })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        key: `d${i}.jpg`,
+        bytes: new Uint8Array(jpegOf(mnistDigit(i, 1), 28, 28)),
+      })),
+      { key: 'bad.png', bytes: truncatedPng() },
+    ];
+    try {
+      // when all are decoded at once on the threads
+      const decoded = await Promise.all(
+        objects.map((o) => pool.decode({ ...o, spec: DIGITS_INPUT, limits: native })),
+      );
+
+      // then the records equal those TensorFlow's decoders give on this thread
+      const expected = objects.map(
+        (o) => decodeNow({ ...o, spec: DIGITS_INPUT, limits: native }).records,
+      );
+      expect(decoded.map((d) => d.records)).toEqual(expected);
+      expect(decoded[8].records.failures[0].reason).toMatch(/^PNG corrupt: /);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a decode that outlasts the deadline as one DECODE_FAILED record', async () => {
+    // given a one-thread pool on tfjs-node with a 1 ms deadline, and a 4000x4000 PNG
+    const pool = decodePool(1, { timeoutMs: 1, native: 'cpu' });
+    const big = pngBomb(
+      { width: 4000, height: 4000, bitDepth: 8, colorType: 0, interlace: 0 },
+      4000 * 4001,
+    );
+    try {
+      // when it is decoded
+      const { records } = await pool.decode({
+        key: 'a.png',
+        bytes: big,
+        spec: DIGITS_INPUT,
+        limits: { maxPixels: 20_000_000, native: 'cpu' },
+      });
+
+      // then it is stopped at the deadline and becomes one failure record
+      expect(records.failures).toEqual([
+        {
+          offset: 0,
+          code: 'DECODE_FAILED',
+          reason: 'decoding took longer than 0.001 s and was stopped',
+        },
+      ]);
     } finally {
       await pool.close();
     }

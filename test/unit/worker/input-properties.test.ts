@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { MAX_REASON_BYTES } from '../../../lib/contracts/records';
+import { loadNative } from '../../../container/src/backend/load-native';
+import type { DecodeLimits } from '../../../container/src/infer/input/decode-image';
 import { jpegFrame } from '../../../container/src/infer/input/jpeg-frame';
 import { objectRecords } from '../../../container/src/infer/input/object-records';
 import { errorRecord } from '../../../container/src/infer/output/record-builders';
@@ -17,6 +19,7 @@ import {
   jsonObject,
   PNG_BOMBS,
   pngImage,
+  tinyChunkPng,
 } from '../../helpers/hostile-inputs';
 import { DIGITS_INPUT } from '../../helpers/worker-model-fixture';
 
@@ -71,16 +74,27 @@ describe.each([
   });
 });
 
-describe.each([
-  ['PNG', pngImage],
-  ['JPEG', jpegImage],
-] as const)('%s images', (_, images: fc.Arbitrary<GeneratedImage>) => {
+const nativeLoads = loadNative(['cpu']).loaded;
+/** The decoders each image property runs on: JavaScript (wasm), and TensorFlow's when it loads. */
+const DECODERS: readonly (readonly [string, DecodeLimits])[] = [
+  ['the JavaScript decoders (wasm)', LIMITS],
+  ...(nativeLoads
+    ? [["TensorFlow's decoders (tfjs-node)", { ...LIMITS, native: 'cpu' as const }] as const]
+    : []),
+];
+
+describe.each(
+  DECODERS.flatMap(([decoder, limits]) => [
+    ['PNG', pngImage, decoder, limits] as const,
+    ['JPEG', jpegImage, decoder, limits] as const,
+  ]),
+)('%s images with %s', (_, images: fc.Arbitrary<GeneratedImage>, _decoder, limits) => {
   it('decode when intact, and otherwise give exactly one sample or one error naming the problem', () => {
     fc.assert(
       fc.property(images, (image) => {
         // given a generated image, intact or corrupted
         // when it is read at the per-object boundary
-        const records = objectRecords(image.key, image.bytes, DIGITS_INPUT, LIMITS);
+        const records = objectRecords(image.key, image.bytes, DIGITS_INPUT, limits);
 
         // then it is one record: a sample (always, when intact) or one failure
         expect(records.samples.length + records.failures.length).toBe(1);
@@ -114,11 +128,13 @@ function statedBoundBytes(image: GeneratedImage): number {
   return 2 * bytes.length + 64 * pixels + 16 * 1024 * 1024;
 }
 
-describe('image decode memory', () => {
-  it('stays under the bound docs/container.md states, bombs included', () => {
-    // given generated PNGs (PNG bombs among them) and JPEGs, each in a file
+describe.each(DECODERS)('image decode memory with %s', (_, limits) => {
+  it('stays under the bound docs/container.md states, bombs and tiny-chunk PNGs included', () => {
+    // given generated PNGs (PNG bombs among them, and one of 2 million one-byte IDAT chunks)
+    // and JPEGs, each in a file
     const images = [
       ...PNG_BOMBS,
+      tinyChunkPng(),
       ...fc.sample(pngImage, { seed: SEED, numRuns: 12 }),
       ...fc.sample(jpegImage, { seed: SEED, numRuns: 6 }),
     ];
@@ -127,20 +143,24 @@ describe('image decode memory', () => {
       const requests = images.map((image, i) => {
         const path = join(directory, `${i}-${image.key.split('/').pop()}`);
         writeFileSync(path, image.bytes);
-        return { path, key: image.key, spec: DIGITS_INPUT, limits: LIMITS };
+        return { path, key: image.key, spec: DIGITS_INPUT, limits };
       });
 
       // when a fresh process decodes them one by one, measuring each decode's peak
       const output = execFileSync(
         process.execPath,
         ['--expose-gc', '--import', 'tsx', join(__dirname, '../../helpers/decode-peak-memory.ts')],
-        { input: JSON.stringify(requests), maxBuffer: 1024 * 1024 },
+        {
+          input: JSON.stringify(requests),
+          maxBuffer: 1024 * 1024,
+          stdio: ['pipe', 'pipe', 'ignore'],
+        },
       );
       const growth = JSON.parse(output.toString()) as (number | null)[];
 
       // then every decode that raised the peak stayed within its stated bound (one that did
       // not raise it stayed under an earlier, checked peak); the bombs come first, so an
-      // unbounded inflate would raise it
+      // unbounded inflate would raise it, and the tiny-chunk PNG next
       expect(growth).toHaveLength(images.length);
       const over = images
         .map((image, i) => ({ key: image.key, growth: growth[i], bound: statedBoundBytes(image) }))

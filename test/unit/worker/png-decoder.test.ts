@@ -1,7 +1,14 @@
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { decodePng } from '../../../container/src/infer/input/png-decoder';
-import { encodePngFile, ihdr, PNG_CHANNELS, pngBomb, pngChunk } from '../../helpers/png-encoder';
+import {
+  encodePngFile,
+  ihdr,
+  PNG_CHANNELS,
+  pngBomb,
+  pngChunk,
+  pngOfTinyChunks,
+} from '../../helpers/png-encoder';
 import { digitPng } from '../../helpers/train-digits';
 
 const chunk = pngChunk;
@@ -89,6 +96,17 @@ describe('decodePng', () => {
       expect(Array.from(image.data)).toEqual(pngjsRgba(bytes));
     },
   );
+
+  it('decodes image data split into one-byte IDAT chunks as the same image in one chunk', () => {
+    // given a 30x20 RGB image written once with one IDAT chunk and once with one per byte
+    const header = { width: 30, height: 20, bitDepth: 8, colorType: 2, interlace: 0 };
+    const samples = Array.from({ length: 30 * 20 * 3 }, (_, i) => (i * 37) % 256);
+    // when both are decoded
+    const whole = decodePng(encodePngFile(header, samples));
+    const split = decodePng(pngOfTinyChunks(header, samples));
+    // then the pixels are the same
+    expect(split).toEqual(whole);
+  });
 
   it('decodes real digit PNGs (written by pngjs, adaptive filters) as pngjs does', () => {
     // given 50 MNIST digits encoded by pngjs

@@ -38,7 +38,7 @@ describe('validateMetadata', () => {
     // then
     expect(validate).toThrow(ModelResolutionError);
     expect(validate).toThrow(
-      "s3://m/v1/metadata.json: invalid model metadata: format: expected 'layers' or 'graph'; input.channels: expected 1 or 3; labels: expected a non-empty array of strings",
+      "s3://m/v1/metadata.json: invalid model metadata: format: expected 'layers', 'graph' or 'saved-model'; input.channels: expected 1 or 3; labels: expected a non-empty array of strings",
     );
   });
 

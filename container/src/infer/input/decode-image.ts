@@ -62,11 +62,16 @@ export function checkedDimensions(
   return { width, height };
 }
 
-/** A decoder's error as the record's reason: the format, then the decoder's first line. */
+/**
+ * A decoder's error as the record's reason: the format, then the decoder's own words. tfjs-node
+ * reports TensorFlow's message on the line after the status code ("Invalid TF_Status: 3\n
+ * Message: Invalid PNG data, size 51830"); other decoders' messages are one line.
+ */
 export function corruptImage(format: ImageFormat, error: unknown): RecordError {
   if (error instanceof RecordError) return error;
-  const message = ((error as Error).message ?? String(error)).split('\n')[0];
-  return new RecordError('DECODE_FAILED', `${format.toUpperCase()} corrupt: ${message}`);
+  const message = (error as Error).message ?? String(error);
+  const detail = /^Message: (.*)$/m.exec(message)?.[1] ?? message.split('\n')[0];
+  return new RecordError('DECODE_FAILED', `${format.toUpperCase()} corrupt: ${detail}`);
 }
 
 /**

@@ -51,29 +51,43 @@ interface Header {
 
 interface Chunks {
   readonly header: Header;
-  readonly data: Uint8Array[];
+  /** The IDAT chunks' bodies, joined: the compressed image data. */
+  readonly data: Uint8Array;
   readonly palette?: Uint8Array;
   readonly transparency?: Uint8Array;
 }
 
-/** Splits a PNG into its chunks, checking lengths and CRCs; stops at IEND, which must exist. */
+/**
+ * Splits a PNG into its chunks, checking lengths and CRCs; stops at IEND, which must exist. The
+ * image data is copied into one buffer sized in a first pass, never held as one object per
+ * IDAT chunk: a file of millions of one-byte chunks would otherwise grow many times its size.
+ */
 function readChunks(bytes: Uint8Array): Chunks {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: Header | undefined;
-  const data: Uint8Array[] = [];
+  let dataBytes = 0;
   let palette: Uint8Array | undefined;
   let transparency: Uint8Array | undefined;
-  for (let at = 8; ;) {
+  const IDAT = 0x49444154;
+  let at = 8;
+  for (;;) {
     if (at + 12 > bytes.length) throw new Error(`file ends at byte ${bytes.length} before IEND`);
     const length = view.getUint32(at);
     const end = at + 8 + length;
     if (end + 4 > bytes.length) {
       throw new Error(`chunk at byte ${at} runs past the end of the file (${bytes.length} bytes)`);
     }
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const typeCode = view.getUint32(at + 4);
     if (crc32(bytes, at + 4, end) !== view.getUint32(end)) {
-      throw new Error(`${type} chunk at byte ${at} fails its CRC check`);
+      throw new Error(`${chunkType(bytes, at)} chunk at byte ${at} fails its CRC check`);
     }
+    // Image data (never first: the IHDR check below refuses that) is only counted here.
+    if (typeCode === IDAT && at > 8) {
+      dataBytes += length;
+      at = end + 4;
+      continue;
+    }
+    const type = chunkType(bytes, at);
     const body = bytes.subarray(at + 8, end);
     // The header must come first and once: the pixel limit was checked on the first one.
     if ((type === 'IHDR') !== (at === 8)) {
@@ -91,12 +105,25 @@ function readChunks(bytes: Uint8Array): Chunks {
       };
     } else if (type === 'PLTE') palette = body;
     else if (type === 'tRNS') transparency = body;
-    else if (type === 'IDAT') data.push(body);
     else if (type === 'IEND') break;
     at = end + 4;
   }
   if (!header) throw new Error('no IHDR chunk');
+  // Second pass over the chunks checked above, up to IEND: the image data into one buffer.
+  const data = new Uint8Array(dataBytes);
+  for (let from = 8, filled = 0; filled < dataBytes;) {
+    const length = view.getUint32(from);
+    if (view.getUint32(from + 4) === IDAT) {
+      data.set(bytes.subarray(from + 8, from + 8 + length), filled);
+      filled += length;
+    }
+    from += 12 + length;
+  }
   return { header, data, palette, transparency };
+}
+
+function chunkType(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
 }
 
 function paeth(left: number, up: number, upLeft: number): number {
@@ -229,7 +256,7 @@ function inflateBounded(chunks: Chunks): Buffer {
   const expected = inflatedSize(chunks.header);
   let raw: Buffer;
   try {
-    raw = inflateSync(Buffer.concat(chunks.data), { maxOutputLength: expected });
+    raw = inflateSync(chunks.data, { maxOutputLength: expected });
   } catch (error) {
     throw new Error(
       `image data does not inflate to ${expected} bytes (${(error as Error).message})`,
