@@ -131,6 +131,33 @@ function goalsTable(result: RealBenchResult): string {
   );
 }
 
+/**
+ * Where the worker's time and memory go against the peer's, from this run's numbers: CPU per
+ * image in the input stage, core-time per image in the model (cores over the compute-only rate),
+ * and what the read-ahead window may hold in decoded records.
+ */
+function whereItStops(result: RealBenchResult): string {
+  const cores = Number(result.workers[0].rounds[0].intraOpThreads) || 1;
+  const peer = sideMedians(result.peer);
+  const perImage = (m: ReturnType<typeof sideMedians>) => ({
+    input: m.cpuMs,
+    model: (cores * 1000) / m.compute,
+  });
+  const theirs = perImage(peer);
+  const lines = result.workers.map((w) => {
+    const ours = perImage(sideMedians(w.rounds));
+    return `- ${FORMAT_NAME[w.format]}: ${sig(ours.input, 2)} ms of CPU per image on the input path and ${sig(ours.model, 2)} ms of core time in the model, against the peer's ${sig(theirs.input, 2)} and ${sig(theirs.model, 2)} ms. With both on ${cores} cores, the end-to-end rate is at most ${cores} cores over their sum: ${sig((cores * 1000) / (ours.input + ours.model), 3)} images/s for the worker, ${sig((cores * 1000) / (theirs.input + theirs.model), 3)} for the peer.`;
+  });
+  const recordMiB = (224 * 224 * 3 * 4) / 2 ** 20;
+  return [
+    '**Where it stops and why**, from the numbers above:',
+    lines.join('\n'),
+    `- Input path: the worker's costs more CPU per image than tf.data's. A profile of the worker (node --cpu-prof on the bench's worker process, 330 photos) puts the decode thread's time in TensorFlow's DecodeJpeg/DecodePng and ResizeBilinear ops (about 3 ms a photo), the JavaScript normalisation of the resized pixels (normaliseRgb, about 1 ms: the peer does it as one TensorFlow op), and posting each 588 KiB record back to the main thread; the main thread adds the S3 GETs (SDK and HTTP), copying each mini-batch into one tensor, and garbage collection of those large arrays. The main thread also runs the model (tfjs calls TensorFlow synchronously), so what it does between model calls is not overlapped.`,
+    `- Model: the converted layers model runs op by op through tfjs (eager), Keras's predict runs one TensorFlow graph; the SavedModel runs as one graph through the TensorFlow C library, whose optimiser fuses bias and activation into the convolutions.`,
+    `- Memory: the worker reads ahead of the model (--prefetch 1,024 objects, --prefetch-bytes 256 MiB counting each object's download and its decoded record of ${sig(recordMiB, 2)} MiB), so when decoding outruns the model the window holds up to 256 MiB of decoded records; tf.data holds one prefetched batch. A smaller --prefetch-bytes lowers the peak at the cost of the read-ahead that hides S3's latency (docs/container.md, Requests in flight).`,
+  ].join('\n\n');
+}
+
 function realSection(result: RealBenchResult, command: string, date: string, host: string): string {
   const { plan, model } = result;
   const first = result.workers[0].rounds[0];
@@ -144,6 +171,7 @@ function realSection(result: RealBenchResult, command: string, date: string, hos
     `**Scores**: every photo's end-to-end top 5 from the worker against the peer's scores for the same labels.`,
     parityTable(result),
     goalsTable(result),
+    whereItStops(result),
   ].join('\n\n');
 }
 
