@@ -148,11 +148,18 @@ function whereItStops(result: RealBenchResult): string {
     const ours = perImage(sideMedians(w.rounds));
     return `- ${FORMAT_NAME[w.format]}: ${sig(ours.input, 2)} ms of CPU per image on the input path and ${sig(ours.model, 2)} ms of core time in the model, against the peer's ${sig(theirs.input, 2)} and ${sig(theirs.model, 2)} ms. With both on ${cores} cores, the end-to-end rate is at most ${cores} cores over their sum: ${sig((cores * 1000) / (ours.input + ours.model), 3)} images/s for the worker, ${sig((cores * 1000) / (theirs.input + theirs.model), 3)} for the peer.`;
   });
+  const overlap = (m: ReturnType<typeof sideMedians>) =>
+    sig(m.endToEnd / Math.min(m.inputOnly, m.compute), 2);
+  const overlaps = [
+    ...result.workers.map((w) => `${FORMAT_NAME[w.format]} ${overlap(sideMedians(w.rounds))}`),
+    `peer ${overlap(peer)}`,
+  ].join(', ');
   const recordMiB = (224 * 224 * 3 * 4) / 2 ** 20;
   return [
     '**Where it stops and why**, from the numbers above:',
     lines.join('\n'),
     `- Input path: the worker's costs more CPU per image than tf.data's. A profile of the worker (node --cpu-prof on the bench's worker process, 330 photos) puts the decode thread's time in TensorFlow's DecodeJpeg/DecodePng and ResizeBilinear ops (about 3 ms a photo), the JavaScript normalisation of the resized pixels (normaliseRgb, about 1 ms: the peer does it as one TensorFlow op), and posting each 588 KiB record back to the main thread; the main thread adds the S3 GETs (SDK and HTTP), copying each mini-batch into one tensor, and garbage collection of those large arrays. The main thread also runs the model (tfjs calls TensorFlow synchronously), so what it does between model calls is not overlapped.`,
+    `- Overlap: end to end over the slower of the two stages alone (1.0 when reading and scoring overlap perfectly): ${overlaps}. The converted layers model loses the most when the decode thread works beside it: it makes one TensorFlow call per layer op from the main thread, each of which waits for TensorFlow's intra-op threads, while the decode thread's own TensorFlow context keeps its threads busy on the same two cores; the SavedModel is one call per mini-batch. (That is the likely cause, not a measured one: the run shows the loss, not where it goes.)`,
     `- Model: the converted layers model runs op by op through tfjs (eager), Keras's predict runs one TensorFlow graph; the SavedModel runs as one graph through the TensorFlow C library, whose optimiser fuses bias and activation into the convolutions.`,
     `- Memory: the worker reads ahead of the model (--prefetch 1,024 objects, --prefetch-bytes 256 MiB counting each object's download and its decoded record of ${sig(recordMiB, 2)} MiB), so when decoding outruns the model the window holds up to 256 MiB of decoded records; tf.data holds one prefetched batch. A smaller --prefetch-bytes lowers the peak at the cost of the read-ahead that hides S3's latency (docs/container.md, Requests in flight).`,
   ].join('\n\n');
