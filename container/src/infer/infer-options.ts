@@ -15,7 +15,7 @@ export interface InferOptions {
   readonly concurrency: number;
   /** Objects downloaded and decoded ahead of the model; bounds memory with the largest object size. */
   readonly prefetch: number;
-  /** Bytes of objects (manifest sizes) downloaded and decoded ahead of the model. */
+  /** Bytes ahead of the model: each object's manifest size plus its decoded record. */
   readonly prefetchBytes: number;
   /** Worker threads decoding images and records; 0 decodes on the main thread. */
   readonly decodeThreads: number;

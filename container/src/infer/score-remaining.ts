@@ -14,6 +14,8 @@ import { errorRecord, resultRecord, ShardContext } from './output/record-builder
 import { SerialWriter } from './output/serial-writer';
 import { scoreWithBisection } from './pipeline/bisect-score';
 import { orderedPrefetch } from './pipeline/ordered-prefetch';
+import { windowBytes } from './pipeline/window-bytes';
+import { inputShape } from '../model/validate-metadata';
 import { topK } from './pipeline/top-k';
 import type { ShardRun } from './shard-run';
 import type { StageTimings } from './output/shard-summary';
@@ -148,11 +150,12 @@ export async function scoreRemaining(
     stages.downloadMs += elapsedSince(began);
     return { ...entry, chunks: await itemRecords(input, entry.item, reader) };
   };
+  const shape = inputShape(model.metadata);
   const inputs = orderedPrefetch(
     items.slice(start).map((item, i) => ({ item, itemIndex: start + i })),
     fetchRecords,
     options,
-    (entry) => entry.item.size,
+    (entry) => windowBytes(entry.item, shape),
   );
 
   try {

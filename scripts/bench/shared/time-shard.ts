@@ -3,7 +3,7 @@ import type { ManifestItem } from '../../../lib/contracts/manifest';
 import type { ShardSummary } from '../../../lib/contracts/records';
 import { runShard } from '../../../container/src/infer/run-shard';
 import type { ShardOptions } from '../../../container/src/infer/shard-run';
-import { loadScorer } from '../../../container/src/model/load-scorer';
+import { loadScorer, Scorer } from '../../../container/src/model/load-scorer';
 import { resolveModel } from '../../../container/src/model/resolve-model';
 import { buildManifest } from '../../../test/helpers/worker-batch-fixture';
 
@@ -21,6 +21,8 @@ export interface TimedShardInput {
   readonly backend: string;
   /** Starts something that runs while the shard is timed (a sampler); returns its stop. */
   readonly during?: () => () => void;
+  /** What the shard scores with, given the loaded champion (a stage bench's stand-in). */
+  readonly scoreWith?: (loaded: Scorer) => Scorer;
 }
 
 export interface TimedShard {
@@ -36,7 +38,8 @@ export interface TimedShard {
 export async function timeShard(input: TimedShardInput): Promise<TimedShard> {
   const modelS3 = input.modelS3 ?? input.s3;
   const model = await resolveModel(modelS3, input.modelsBucket, { name: input.modelName });
-  const scorer = await loadScorer(model, modelS3);
+  const loaded = await loadScorer(model, modelS3);
+  const scorer = input.scoreWith?.(loaded) ?? loaded;
   const manifest = buildManifest(input.batchId, { name: input.modelName }, input.items);
   const stopDuring = input.during?.();
   const start = performance.now();
@@ -54,7 +57,7 @@ export async function timeShard(input: TimedShardInput): Promise<TimedShard> {
     return { summary, ms: performance.now() - start };
   } finally {
     stopDuring?.();
-    scorer.dispose();
+    loaded.dispose();
   }
 }
 
