@@ -3,6 +3,7 @@ import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import { formatS3Url } from '../../lib/contracts/s3-location';
 import { ManifestConflictError } from './errors';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH } from '../../lib/contracts/access';
 
 /** Manifests in the results bucket under manifests/<batchId>/manifest.json, each written once. */
 export class ManifestStore {
@@ -65,3 +66,22 @@ export class ManifestStore {
     return winner;
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts); `gbi submit` makes them too. */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) }],
+    why: "reads a batch's manifest back before creating it, and after a conflict",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) }],
+    context: IF_NONE_MATCH,
+    why: "creates a batch's manifest, once (If-None-Match)",
+  },
+];

@@ -2,6 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ManifestItem } from '../../../../lib/contracts/manifest';
 import type { RecordFailure } from './parse-records';
+import { AccessCall, EXAMPLE } from '../../../../lib/contracts/access';
 
 export type Failure = Omit<RecordFailure, 'offset'>;
 
@@ -103,3 +104,22 @@ export async function downloadObject(
     opened.body.destroy();
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'input', key: EXAMPLE.inputKey }],
+    why: 'reads an input the manifest names by its ETag (If-Match), when the event had no version',
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObjectVersion',
+    resources: [{ s3: 'input', key: EXAMPLE.inputKey }],
+    context: { 's3:VersionId': EXAMPLE.versionId },
+    why: 'reads the exact version of an input the manifest names (a versioned input bucket)',
+  },
+];
