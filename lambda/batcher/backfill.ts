@@ -101,7 +101,7 @@ export const ACCESS: readonly AccessCall[] = [
     sdk: 'ListObjectVersionsCommand',
     action: 's3:ListBucketVersions',
     resources: [{ s3: 'input' }],
-    context: listPrefix('incoming/2024-05-01/'),
+    context: listPrefix('2024-05-01/'),
     why: 'lists every version under the prefix an operator backfills',
   },
 ];

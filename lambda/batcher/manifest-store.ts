@@ -3,7 +3,7 @@ import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import { formatS3Url } from '../../lib/contracts/s3-location';
 import { ManifestConflictError } from './errors';
-import { AccessCall, EXAMPLE, IF_NONE_MATCH } from '../../lib/contracts/access';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../lib/contracts/access';
 
 /** Manifests in the results bucket under manifests/<batchId>/manifest.json, each written once. */
 export class ManifestStore {
@@ -83,5 +83,15 @@ export const ACCESS: readonly AccessCall[] = [
     resources: [{ s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) }],
     context: IF_NONE_MATCH,
     why: "creates a batch's manifest, once (If-None-Match)",
+  },
+  // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list it,
+  // else with AccessDenied: Amazon S3 API Reference, GetObject, permissions.
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'GetObjectCommand',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'results' }],
+    context: listPrefix(resultKeys.manifest(EXAMPLE.batchId)),
+    why: 'a manifest not yet created reads as NoSuchKey, which read() takes as absent',
   },
 ];

@@ -14,6 +14,7 @@ import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 import { projectFunction } from './private/project-function';
+import type { AccessCall } from '../contracts/access';
 
 export interface BatchingThresholds {
   /** A batch closes at this many files... */
@@ -202,3 +203,31 @@ export class BatcherFunction extends Construct {
     });
   }
 }
+
+/**
+ * What Lambda's SQS event source does with the batcher's role (lib/contracts/access.ts):
+ * AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", execution role permissions
+ */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:ReceiveMessage',
+    resources: [{ arn: 'ingestQueue' }],
+    why: 'the event source polls the ingest queue',
+  },
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:DeleteMessage',
+    resources: [{ arn: 'ingestQueue' }],
+    why: 'the event source deletes the messages an invocation handled',
+  },
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:GetQueueAttributes',
+    resources: [{ arn: 'ingestQueue' }],
+    why: "the event source reads the queue's attributes when it starts polling",
+  },
+];

@@ -26,7 +26,10 @@ export type AccessPrincipal =
   /** A person with administrator credentials running `gbi` (the bucket policies still apply). */
   | 'operator';
 
-/** A bucket of the stack: `key` of `input` is relative to the configured input prefix. */
+/**
+ * A bucket of the stack. For `input`, `key` and an s3:prefix of the call's context are relative
+ * to the configured input prefix.
+ */
 export interface S3ObjectResource {
   readonly s3: 'input' | 'results' | 'models';
   /** The object's key; absent for bucket-level actions (ListBucket). */

@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ManifestItem } from '../../../../lib/contracts/manifest';
 import type { RecordFailure } from './parse-records';
-import { AccessCall, EXAMPLE } from '../../../../lib/contracts/access';
+import { AccessCall, EXAMPLE, listPrefix } from '../../../../lib/contracts/access';
 
 export type Failure = Omit<RecordFailure, 'offset'>;
 
@@ -121,5 +121,15 @@ export const ACCESS: readonly AccessCall[] = [
     resources: [{ s3: 'input', key: EXAMPLE.inputKey }],
     context: { 's3:VersionId': EXAMPLE.versionId },
     why: 'reads the exact version of an input the manifest names (a versioned input bucket)',
+  },
+  // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list it,
+  // else with AccessDenied: Amazon S3 API Reference, GetObject, permissions.
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'input' }],
+    context: listPrefix(EXAMPLE.inputKey),
+    why: 'an input deleted since its batch closed reads as NoSuchKey in its error record, not AccessDenied',
   },
 ];
