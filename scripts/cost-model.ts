@@ -5,11 +5,11 @@
  *   npx tsx scripts/cost-model.ts --write      regenerate docs/cost.md and its charts
  */
 import { join } from 'node:path';
-import { costInputs } from './bench/cost-cli-args';
-import { costSections } from './bench/cost-doc';
-import { assumptionsTable, pricesTable } from './bench/cost-report';
-import { frontierTable } from './bench/optimiser-report';
-import { writeCostDocs } from './bench/write-cost-docs';
+import { costInputs } from './cost/cost-cli-args';
+import { costSections } from './cost/cost-doc';
+import { assumptionsTable, pricesTable } from './cost/cost-report';
+import { frontierTable } from './cost/optimiser-report';
+import { writeCostDocs } from './cost/write-cost-docs';
 
 async function main(): Promise<void> {
   const { inputs, write, optimize } = costInputs(process.argv.slice(2));

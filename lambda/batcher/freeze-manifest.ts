@@ -4,9 +4,10 @@ import type { BatchHeader } from './buffer-store';
 import { buildManifest } from './build-manifest';
 
 /**
- * The final member list of a batch that no longer accepts items: the manifest in S3 if one was
- * written, else one built from the members now and created conditionally, so that whichever
- * writer wins, everybody afterwards reads the same list. Without a header (it expired after
+ * The final member list of a batch that no longer accepts items. A SUBMITTED batch has its
+ * manifest in S3. A CLOSED or SUBMITTING one gets one built from its members and created
+ * conditionally, so that whichever writer wins, everybody afterwards reads the same list (an
+ * existing manifest wins the create and is read back). Without a header (it expired after
  * submission) only an existing manifest counts.
  */
 export async function freezeManifest(
@@ -14,11 +15,11 @@ export async function freezeManifest(
   header: BatchHeader | undefined,
   ctx: BatcherContext,
 ): Promise<BatchManifest | undefined> {
-  const existing = await ctx.manifests.read(batchId);
-  if (existing || !header) return existing;
+  if (!header) return ctx.manifests.find(batchId);
   if (header.state === 'OPEN') {
     throw new Error(`batch ${batchId}: still OPEN, its members are not final`);
   }
+  if (header.state === 'SUBMITTED') return ctx.manifests.read(batchId);
   const items = await ctx.store.listMembers(batchId);
   return ctx.manifests.createOnce(
     buildManifest({

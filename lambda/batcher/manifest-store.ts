@@ -1,11 +1,16 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
+import { getExistingObject, getObjectIfExists } from '../../lib/contracts/s3-key-presence';
 import { formatS3Url } from '../../lib/contracts/s3-location';
 import { ManifestConflictError } from './errors';
 import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../lib/contracts/access';
 
-/** Manifests in the results bucket under manifests/<batchId>/manifest.json, each written once. */
+/**
+ * Manifests in the results bucket under manifests/<batchId>/manifest.json, each written once.
+ * Nothing here reads a manifest to learn whether it exists (S3 may answer a missing key with
+ * 403, lib/contracts/s3-key-presence.ts): a new one is created first, and read on conflict.
+ */
 export class ManifestStore {
   constructor(
     private readonly s3: S3Client,
@@ -16,22 +21,35 @@ export class ManifestStore {
     return formatS3Url({ bucket: this.bucket, key: resultKeys.manifest(batchId) });
   }
 
-  async read(batchId: string): Promise<BatchManifest | undefined> {
-    try {
-      const { Body } = await this.s3.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: resultKeys.manifest(batchId) }),
+  private parse(batchId: string, text: string): BatchManifest {
+    const manifest = validateManifest(JSON.parse(text));
+    if (manifest.batchId !== batchId) {
+      throw new ManifestConflictError(
+        `${this.url(batchId)}: batchId is '${manifest.batchId}', expected '${batchId}'`,
       );
-      const manifest = validateManifest(JSON.parse(await Body!.transformToString()));
-      if (manifest.batchId !== batchId) {
-        throw new ManifestConflictError(
-          `${this.url(batchId)}: batchId is '${manifest.batchId}', expected '${batchId}'`,
-        );
-      }
-      return manifest;
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return undefined;
-      throw error;
     }
+    return manifest;
+  }
+
+  /** The manifest of a batch that has one (created, or SUBMITTED); a failure names the key. */
+  async read(batchId: string): Promise<BatchManifest> {
+    const { Body } = await getExistingObject(this.s3, {
+      Bucket: this.bucket,
+      Key: resultKeys.manifest(batchId),
+    });
+    return this.parse(batchId, await Body!.transformToString());
+  }
+
+  /**
+   * The manifest if one was ever written, for a batch whose header is gone: its absence is
+   * asked of a listing with the manifest's key as the prefix.
+   */
+  async find(batchId: string): Promise<BatchManifest | undefined> {
+    const response = await getObjectIfExists(this.s3, {
+      Bucket: this.bucket,
+      Key: resultKeys.manifest(batchId),
+    });
+    return response && this.parse(batchId, await response.Body!.transformToString());
   }
 
   /**
@@ -57,13 +75,14 @@ export class ManifestStore {
       // 412: it exists; 409: a concurrent conditional write is in flight and will win.
       if (status !== 412 && status !== 409) throw error;
     }
-    const winner = await this.read(manifest.batchId);
-    if (!winner) {
+    try {
+      return await this.read(manifest.batchId);
+    } catch (error) {
+      if (error instanceof ManifestConflictError) throw error;
       throw new ManifestConflictError(
-        `${this.url(manifest.batchId)}: conditional create lost, yet no manifest is readable`,
+        `${this.url(manifest.batchId)}: conditional create lost, yet the manifest is not readable (${(error as Error).message})`,
       );
     }
-    return winner;
   }
 }
 

@@ -1,13 +1,13 @@
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BatchSummary } from '../../lib/contracts/batch-summary';
 import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import type { ShardSummary } from '../../lib/contracts/records';
+import {
+  getExistingObject,
+  isMissingOrDenied,
+  ObjectReadError,
+} from '../../lib/contracts/s3-key-presence';
 import { formatS3Url } from '../../lib/contracts/s3-location';
 import { mapLimit } from '../shared/map-limit';
 import { ManifestMissingError, SummaryWriteError } from './errors';
@@ -21,31 +21,35 @@ function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-/** What the finisher reads and writes in the results bucket: nothing but the batch's own keys. */
+/**
+ * What the finisher reads and writes in the results bucket: nothing but the batch's own keys.
+ * It reads only keys that have to exist (the manifest a job names, summaries it listed,
+ * batch.json after its create lost), so a failed read is an error naming the key, whether S3
+ * answered it 404 or, as it may for a missing key, 403.
+ */
 export class BatchStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
-  private async text(key: string): Promise<string | undefined> {
-    try {
-      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await Body!.transformToString('utf-8');
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
+  private async text(key: string): Promise<string> {
+    const { Body } = await getExistingObject(this.s3, { Bucket: this.bucket, Key: key });
+    return Body!.transformToString('utf-8');
   }
 
   /** The batch's manifest; its absence is an error naming the URL, retrying will not help. */
   async manifest(batchId: string): Promise<BatchManifest> {
     const key = resultKeys.manifest(batchId);
     const url = formatS3Url({ bucket: this.bucket, key });
-    const text = await this.text(key);
-    if (text === undefined) {
+    let text: string;
+    try {
+      text = await this.text(key);
+    } catch (error) {
+      if (!(error instanceof ObjectReadError) || !isMissingOrDenied(error.cause)) throw error;
       throw new ManifestMissingError(
-        `${url}: no manifest; the job names a batch whose manifest is not in the results bucket`,
+        `${error.message}; the job names a batch whose manifest is not in the results bucket`,
+        { cause: error },
       );
     }
     let manifest: BatchManifest;
@@ -94,9 +98,7 @@ export class BatchStore {
     await mapLimit(shards, READ_CONCURRENCY, async (shard) => {
       const key = resultKeys.summary(manifest.batchId, shard);
       const text = await this.text(key);
-      if (text !== undefined) {
-        found.set(shard, parseShardSummary(text, key, { batchId: manifest.batchId, shard }));
-      }
+      found.set(shard, parseShardSummary(text, key, { batchId: manifest.batchId, shard }));
     });
     return found;
   }
@@ -127,10 +129,13 @@ export class BatchStore {
       // summary in S3 is the one to use; a 409 winner may not be readable yet, so that throws.
       if (status !== 412 && status !== 409) throw error;
     }
-    const text = await this.text(key);
-    if (text === undefined) {
+    let text: string;
+    try {
+      text = await this.text(key);
+    } catch (error) {
       throw new SummaryWriteError(
-        `${formatS3Url({ bucket: this.bucket, key })}: conditional create lost, yet no summary is readable yet; retried`,
+        `conditional create lost, yet the summary is not readable yet; retried: ${(error as Error).message}`,
+        { cause: error },
       );
     }
     return { summary: JSON.parse(text) as BatchSummary, created: false };

@@ -7,7 +7,7 @@
  * - End to end: N uploads through the whole pipeline on the emulator, split into phases.
  * - Cost: the cost model at the default configuration and its threshold sweeps.
  * - S3 latency (issue 15): the worker against requests in flight at S3's latency, and the same
- *   digits one per object against packed per tar (scripts/bench/latency-bench.ts).
+ *   digits one per object against packed per tar (scripts/bench/io/latency-bench.ts).
  * Regenerates those sections of docs/benchmarks.md (between their markers), the charts, the
  * latency run's rates in docs/measured-rates.json and, from them, docs/cost.md, and prints the
  * ratios. `small` takes well under a minute and skips the
@@ -16,10 +16,10 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { s3Client } from '../../lib/contracts/aws-clients';
-import { benchPlan, BenchPlan } from './bench-size';
-import { DocSection, replaceSection } from './benchmarks-doc';
-import { parseArgs } from './cli-args';
-import { ComputeBenchResult, runComputeBench } from './compute-bench';
+import { benchPlan, BenchPlan } from './shared/bench-size';
+import { DocSection, replaceSection } from '../report/benchmarks-doc';
+import { parseArgs } from '../shared/cli-args';
+import { ComputeBenchResult, runComputeBench } from './compute/compute-bench';
 import {
   limitChart,
   limitSection,
@@ -29,33 +29,33 @@ import {
   peersChart,
   peersSection,
   PEERS_CHART_FILE,
-} from './compute-report';
+} from './compute/compute-report';
 import {
   COST_CHART_FILE,
   CostInputs,
   CostSections,
   DOC_MAX_LATENCY_SECONDS,
   FRONTIER_CHART_FILE,
-} from './cost-doc';
+} from '../cost/cost-doc';
 import {
   costScenario,
   DEFAULT_ASSUMPTIONS,
   DEFAULT_THRESHOLDS,
   DEFAULT_WORKLOAD,
-} from './cost-model';
-import { scenarioSummary } from './cost-report';
-import { accountedExactlyOnce } from './e2e-accounting';
-import { EndToEndResult, runEndToEnd } from './e2e-bench';
-import { endToEndSection } from './e2e-report';
-import { formatMarkdown } from './format-markdown';
-import { runLatencyBench, LatencyBenchResult } from './latency-bench';
-import { bestInFlight, latencyDocSections, measuredRateRows } from './latency-report';
-import { median } from './median-rows';
-import { machine } from './machine';
-import { readMeasuredRates, upsertMeasuredRates } from './measured-rates';
-import { renderLineChart, LineChart } from './svg-line-chart';
+} from '../cost/cost-model';
+import { scenarioSummary } from '../cost/cost-report';
+import { accountedExactlyOnce } from './e2e/e2e-accounting';
+import { EndToEndResult, runEndToEnd } from './e2e/e2e-bench';
+import { endToEndSection } from './e2e/e2e-report';
+import { formatMarkdown } from '../report/format-markdown';
+import { runLatencyBench, LatencyBenchResult } from './io/latency-bench';
+import { bestInFlight, latencyDocSections, measuredRateRows } from './io/latency-report';
+import { median } from './shared/median-rows';
+import { machine } from './shared/machine';
+import { readMeasuredRates, upsertMeasuredRates } from '../cost/measured-rates';
+import { renderLineChart, LineChart } from '../report/svg-line-chart';
 import { emulatorEnvironment, startEmulator } from '../local/moto-server';
-import { writeCostDocs } from './write-cost-docs';
+import { writeCostDocs } from '../cost/write-cost-docs';
 import { ensureNative } from '../../container/native/ensure-native';
 
 export interface BenchReport {

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { RESULTS_PREFIXES, resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import type { ErrorRecord, ResultRecord, ShardSummary } from '../../lib/contracts/records';
+import { getObjectIfExists } from '../../lib/contracts/s3-key-presence';
 import { joinKey } from '../../lib/contracts/s3-location';
 import { jsonLines, listKeys, readText } from '../shared/s3-reads';
 import { MissingResourceError } from './errors';
@@ -23,23 +24,18 @@ export async function listBatchIds(s3: S3Client, resultsBucket: string): Promise
     .sort();
 }
 
+/** A batch's manifest; a batch without one (a mistyped id, say) is a MissingResourceError. */
 export async function readManifest(
   s3: S3Client,
   resultsBucket: string,
   batchId: string,
 ): Promise<BatchManifest> {
-  try {
-    return validateManifest(
-      JSON.parse(await readText(s3, resultsBucket, resultKeys.manifest(batchId))),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') {
-      throw new MissingResourceError(
-        `batch ${batchId}: no manifest at s3://${resultsBucket}/${resultKeys.manifest(batchId)}`,
-      );
-    }
-    throw error;
+  const key = resultKeys.manifest(batchId);
+  const response = await getObjectIfExists(s3, { Bucket: resultsBucket, Key: key });
+  if (!response) {
+    throw new MissingResourceError(`batch ${batchId}: no manifest at s3://${resultsBucket}/${key}`);
   }
+  return validateManifest(JSON.parse(await response.Body!.transformToString('utf-8')));
 }
 
 /**

@@ -1,10 +1,11 @@
-import { HeadObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { resultKeys } from '../../lib/contracts/keys';
 import { BatchManifest, objectVersionId } from '../../lib/contracts/manifest';
 import type { ErrorRecord, ResultRecord } from '../../lib/contracts/records';
+import { getObjectIfExists, keyExists } from '../../lib/contracts/s3-key-presence';
 import { S3Location, unquoteEtag } from '../../lib/contracts/s3-location';
 import type { BufferStore, ItemClaim } from '../../lambda/batcher/buffer-store';
-import { jsonLines, readText } from '../shared/s3-reads';
+import { jsonLines } from '../shared/s3-reads';
 import { readManifest } from './batch-results';
 import { MissingResourceError } from './errors';
 
@@ -118,23 +119,10 @@ export function pairVersions(
   return rows;
 }
 
+/** A shard's output file, empty while the shard has not written it. */
 async function readOptional(s3: S3Client, bucket: string, key: string): Promise<string> {
-  try {
-    return await readText(s3, bucket, key);
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') return '';
-    throw error;
-  }
-}
-
-async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
-    throw error;
-  }
+  const response = await getObjectIfExists(s3, { Bucket: bucket, Key: key });
+  return response ? response.Body!.transformToString('utf-8') : '';
 }
 
 interface ShardOutput {
@@ -173,7 +161,7 @@ class BatchReader {
       output = Promise.all([
         readOptional(this.s3, bucket, resultKeys.results(batchId, shard)),
         readOptional(this.s3, bucket, resultKeys.errors(batchId, shard)),
-        exists(this.s3, bucket, resultKeys.summary(batchId, shard)),
+        keyExists(this.s3, bucket, resultKeys.summary(batchId, shard)),
       ]).then(([results, errors, finished]) => ({
         results: jsonLines<ResultRecord>(results),
         errors: jsonLines<ErrorRecord>(errors),

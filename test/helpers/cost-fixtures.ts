@@ -1,5 +1,5 @@
-import { Assumptions, DEFAULT_ASSUMPTIONS, Workload } from '../../scripts/bench/cost-model';
-import { constantRate } from '../../scripts/bench/measured-rates';
+import { Assumptions, DEFAULT_ASSUMPTIONS, Workload } from '../../scripts/cost/cost-model';
+import { constantRate } from '../../scripts/cost/measured-rates';
 
 /** docs/cost.md's reference workload: 100,000 small files an hour, one record each. */
 export const REFERENCE_WORKLOAD: Workload = {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensurePeerVenv, PEER_VENV, runPeerScript } from '../../scripts/bench/peer-runner';
+import { ensurePeerVenv, PEER_VENV, runPeerScript } from '../../scripts/bench/compute/peer-runner';
 
 const REQUIREMENTS = join(__dirname, '..', '..', 'scripts', 'peer', 'requirements-convert.txt');
 const PYTHON = join(PEER_VENV, 'bin', 'python');

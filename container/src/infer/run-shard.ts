@@ -1,12 +1,9 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
 import { resultKeys } from '../../../lib/contracts/keys';
-import { BatchManifest, shardItems } from '../../../lib/contracts/manifest';
+import { shardItems } from '../../../lib/contracts/manifest';
 import type { ShardSummary } from '../../../lib/contracts/records';
-import type { Scorer } from '../model/load-scorer';
-import type { ResolvedModel } from '../model/resolve-model';
 import { ErrorBudgetExceededError } from './errors';
-import type { InferOptions } from './infer-options';
 import { contiguousParts, PartMeta, resumePoint } from './output/checkpoint-parts';
 import { CheckpointStore } from './output/checkpoint-store';
 import { uploadConcatenated } from './output/upload-concatenated';
@@ -17,41 +14,7 @@ import type { ProgressSnapshot } from './progress/format-progress';
 import { startProgressReporter } from './progress/progress-reporter';
 import { Counters, elapsedSince, MutableStageTimings, scoreRemaining } from './score-remaining';
 import { AccessCall, EXAMPLE } from '../../../lib/contracts/access';
-
-export type ShardOptions = Pick<
-  InferOptions,
-  | 'shard'
-  | 'resultsBucket'
-  | 'batchSize'
-  | 'concurrency'
-  | 'prefetch'
-  | 'prefetchBytes'
-  | 'decodeThreads'
-  | 'decodeTimeoutSeconds'
-  | 'topK'
-  | 'topKFromJob'
-  | 'maxErrorFraction'
-  | 'maxObjectBytes'
-  | 'maxImagePixels'
-  | 'maxMemberBytes'
-  | 'maxArchiveMembers'
-  | 'maxArchiveBytes'
-  | 'archivePrefetch'
-  | 'checkpointRecords'
-  | 'progressSeconds'
->;
-
-export interface ShardRun {
-  readonly s3: S3Client;
-  readonly manifest: BatchManifest;
-  readonly model: ResolvedModel;
-  readonly scorer: Scorer;
-  readonly backend: string;
-  readonly options: ShardOptions;
-  readonly log: (line: string) => void;
-  /** Aborted to stop early: the shard checkpoints what it has scored and throws. */
-  readonly stop: AbortSignal;
-}
+import type { ShardRun } from './shard-run';
 
 async function* concatenated(
   parts: readonly PartMeta[],

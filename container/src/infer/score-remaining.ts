@@ -14,7 +14,7 @@ import { SerialWriter } from './output/serial-writer';
 import { scoreWithBisection } from './pipeline/bisect-score';
 import { orderedPrefetch } from './pipeline/ordered-prefetch';
 import { topK } from './pipeline/top-k';
-import type { ShardRun } from './run-shard';
+import type { ShardRun } from './shard-run';
 import type { StageTimings } from './output/shard-summary';
 
 interface Pending {

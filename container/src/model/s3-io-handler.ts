@@ -1,10 +1,6 @@
-import {
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import * as tf from '@tensorflow/tfjs';
+import { getExistingObject } from '../../../lib/contracts/s3-key-presence';
 import { joinKey, parseS3Url, S3Location } from '../../../lib/contracts/s3-location';
 import { ModelFileExistsError, ModelIntegrityError } from './errors';
 import { FileDigests, sha256Hex, verifyFile } from './file-digests';
@@ -62,9 +58,7 @@ function directory(url: string): S3Location {
 const urlOf = (location: S3Location) => `s3://${location.bucket}/${location.key}`;
 
 async function getBytes(s3: S3Client, location: S3Location): Promise<Uint8Array> {
-  const response = await s3.send(
-    new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
-  );
+  const response = await getExistingObject(s3, { Bucket: location.bucket, Key: location.key });
   if (!response.Body) throw new Error(`${urlOf(location)}: empty response body`);
   return response.Body.transformToByteArray();
 }

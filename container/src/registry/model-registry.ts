@@ -12,6 +12,7 @@ import {
   PromotionEvent,
   REGISTRY_SCHEMA_VERSION,
 } from '../../../lib/contracts/registry';
+import { anyKeyUnder } from '../../../lib/contracts/s3-key-presence';
 import { formatS3Url, joinKey } from '../../../lib/contracts/s3-location';
 import { ModelFileExistsError } from '../model/errors';
 import { FileDigests, recordedDigests, sha256Hex } from '../model/file-digests';
@@ -25,7 +26,7 @@ import {
 } from './errors';
 import { asChampion, asEvent, asMetadata } from './registry-records';
 import { rollbackTarget } from './rollback-target';
-import { readJson, readJsonObject, writeJson } from './s3-json';
+import { readExistingJson, readJson, readJsonObject, writeJson } from './s3-json';
 import { isValidVersionId } from './version-id';
 import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../../lib/contracts/access';
 
@@ -174,7 +175,10 @@ export class ModelRegistry {
 
   /**
    * Checks the metadata names a new version of this model, has `writeFiles` write its files
-   * under the version root and return their digests, then writes metadata.json with them.
+   * under the version root and return their digests, then writes metadata.json with them. A
+   * version is new when nothing is under its root yet (a listing, not a read of its metadata:
+   * S3 may answer that with 403), so files never land beside those of an existing or
+   * half-written version; a writer racing this one still loses on its first conditional create.
    */
   private async createVersion(
     metadata: ModelMetadata,
@@ -186,10 +190,10 @@ export class ModelRegistry {
     if (!isValidVersionId(metadata.version)) {
       throw new Error(`metadata.version '${metadata.version}': use letters, digits, . _ -`);
     }
-    if (await this.findVersion(metadata.version)) {
+    const root = modelKeys.version(this.name, metadata.version);
+    if (await anyKeyUnder(this.s3, this.bucket, root)) {
       throw new VersionExistsError(this.name, metadata.version);
     }
-    const root = modelKeys.version(this.name, metadata.version);
     let digests: FileDigests;
     try {
       digests = await writeFiles(root);
@@ -238,7 +242,7 @@ export class ModelRegistry {
       keys
         .sort()
         .map(async (key) =>
-          asEvent(await readJson(this.s3, this.bucket, key), `s3://${this.bucket}/${key}`),
+          asEvent(await readExistingJson(this.s3, this.bucket, key), `s3://${this.bucket}/${key}`),
         ),
     );
     return events;

@@ -1,10 +1,10 @@
 import {
-  GetObjectCommand,
-  NoSuchKey,
+  GetObjectCommandOutput,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { getExistingObject, getObjectIfExists } from '../../../lib/contracts/s3-key-presence';
 import { RegistryDataError } from './errors';
 import { AccessCall, EXAMPLE, IF_NONE_MATCH } from '../../../lib/contracts/access';
 import { modelKeys } from '../../../lib/contracts/keys';
@@ -15,34 +15,45 @@ export interface JsonObject {
   readonly etag: string;
 }
 
-/** Reads a JSON object and its ETag, or undefined when the key does not exist. */
-export async function readJsonObject(
-  s3: S3Client,
+async function parsed(
+  response: GetObjectCommandOutput,
   bucket: string,
   key: string,
-): Promise<JsonObject | undefined> {
-  let text: string;
-  let etag: string;
+): Promise<JsonObject> {
+  const text = (await response.Body?.transformToString('utf8')) ?? '';
   try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = (await response.Body?.transformToString('utf8')) ?? '';
-    etag = response.ETag ?? '';
-  } catch (error) {
-    if (error instanceof NoSuchKey || (error as S3ServiceException).name === 'NoSuchKey') {
-      return undefined;
-    }
-    throw error;
-  }
-  try {
-    return { value: JSON.parse(text), etag };
+    return { value: JSON.parse(text), etag: response.ETag ?? '' };
   } catch (error) {
     throw new RegistryDataError(`s3://${bucket}/${key}: not JSON (${(error as Error).message})`);
   }
 }
 
+/**
+ * Reads a JSON object and its ETag, or undefined when the key does not exist (asked of a
+ * listing when the read fails: lib/contracts/s3-key-presence.ts).
+ */
+export async function readJsonObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<JsonObject | undefined> {
+  const response = await getObjectIfExists(s3, { Bucket: bucket, Key: key });
+  return response && parsed(response, bucket, key);
+}
+
 /** Reads a JSON object, or undefined when the key does not exist. */
 export async function readJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
   return (await readJsonObject(s3, bucket, key))?.value;
+}
+
+/** Reads a JSON object that has to exist (a listed key); a failure names the key. */
+export async function readExistingJson(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<unknown> {
+  return (await parsed(await getExistingObject(s3, { Bucket: bucket, Key: key }), bucket, key))
+    .value;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getObjectIfExists } from '../../../lib/contracts/s3-key-presence';
 import { joinKey, parseS3Url } from '../../../lib/contracts/s3-location';
 
 /** A model directory to import: a local folder or an s3:// prefix. */
@@ -31,15 +32,8 @@ function s3Source(url: string, s3: S3Client): ModelSource {
   return {
     location: `s3://${bucket}/${key}`,
     read: async (path) => {
-      try {
-        const response = await s3.send(
-          new GetObjectCommand({ Bucket: bucket, Key: joinKey(key, path) }),
-        );
-        return await response.Body!.transformToByteArray();
-      } catch (error) {
-        if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return undefined;
-        throw error;
-      }
+      const response = await getObjectIfExists(s3, { Bucket: bucket, Key: joinKey(key, path) });
+      return response?.Body!.transformToByteArray();
     },
   };
 }

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LatencyReport } from '../../../scripts/bench/bench-latency';
-import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
+import type { LatencyReport } from '../../../scripts/bench/io/bench-latency';
+import { readMeasuredRates } from '../../../scripts/cost/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { runNode } from '../../../scripts/shared/run-node';
 
@@ -25,7 +25,7 @@ describeOnEmulator([], 'npm run bench:latency at the smallest size', () => {
     const bench = await run([
       '--import',
       'tsx',
-      'scripts/bench/bench-latency.ts',
+      'scripts/bench/io/bench-latency.ts',
       ...['--images', '100', '--in-flight', '16,64', '--rounds', '1', '--per-tar', '50'],
       ...['--server-seconds', '0.5', '--docs-dir', docsDir, '--json', jsonFile, '--write'],
     ]);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchReport } from '../../../scripts/bench/bench-all';
-import { readMeasuredRates } from '../../../scripts/bench/measured-rates';
+import { readMeasuredRates } from '../../../scripts/cost/measured-rates';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { STACK_SERVICES } from '../../helpers/stack-services';
 import { runNode } from '../../../scripts/shared/run-node';

@@ -1,8 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { openObject } from '../../../container/src/infer/input/download-object';
-import { LatencyProfile, NO_LATENCY } from '../../../scripts/bench/latency-profile';
-import { LatencyProxy, startLatencyProxy } from '../../../scripts/bench/latency-proxy';
+import { LatencyProfile, NO_LATENCY } from '../../../scripts/bench/io/latency-profile';
+import { LatencyProxy, startLatencyProxy } from '../../../scripts/bench/io/latency-proxy';
 import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs } from '../../helpers/worker-batch-fixture';

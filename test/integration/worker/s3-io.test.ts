@@ -1,9 +1,12 @@
 import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../lib/contracts/aws-clients';
+import type { ManifestItem } from '../../../lib/contracts/manifest';
+import { unquoteEtag } from '../../../lib/contracts/s3-location';
 import { downloadObject } from '../../../container/src/infer/input/download-object';
 import { uploadConcatenated } from '../../../container/src/infer/output/upload-concatenated';
 import { createBucket } from '../../helpers/emulator-resources';
@@ -14,6 +17,25 @@ import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 jest.setTimeout(60_000);
 
 const s3 = s3Client();
+
+async function versionedBucket(): Promise<string> {
+  const bucket = await createBucket(s3);
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: bucket,
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+  return bucket;
+}
+
+/** Uploads `body` under `key`; returns the manifest item of that version. */
+async function uploadVersion(bucket: string, key: string, body: string): Promise<ManifestItem> {
+  const { ETag, VersionId } = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }),
+  );
+  return { bucket, key, size: body.length, etag: unquoteEtag(ETag!), versionId: VersionId! };
+}
 
 async function* chunks(count: number, size: number, fill: (i: number) => string) {
   for (let i = 0; i < count; i++) yield fill(i).repeat(size);
@@ -117,6 +139,36 @@ describeOnEmulator(['s3'], 'worker S3 input and output', () => {
     });
   });
 
+  it('reads the version the manifest names after its key was overwritten in a versioned bucket', async () => {
+    // given a versioned bucket, a manifest item of the first upload, then a second upload
+    const bucket = await versionedBucket();
+    const item = await uploadVersion(bucket, 'in/v.png', 'first');
+    await uploadVersion(bucket, 'in/v.png', 'second, longer');
+
+    // when the manifest's version is downloaded
+    const download = await downloadObject(s3, item, 1024);
+
+    // then its bytes are the first upload's
+    expect(Buffer.from(download.bytes!).toString()).toBe('first');
+  });
+
+  it("fails a version that does not have the manifest's etag, naming both", async () => {
+    // given an item naming the first version of a key with the second version's etag
+    const bucket = await versionedBucket();
+    const first = await uploadVersion(bucket, 'in/w.png', 'first');
+    const second = await uploadVersion(bucket, 'in/w.png', 'second');
+    const item = { ...first, etag: second.etag };
+
+    // when it is downloaded
+    const download = await downloadObject(s3, item, 1024);
+
+    // then it fails rather than scoring a version the notification did not name
+    expect(download.failure).toEqual({
+      code: 'DOWNLOAD_FAILED',
+      reason: `s3://${bucket}/in/w.png version ${first.versionId} is not the object the manifest names (etag ${second.etag} does not match)`,
+    });
+  });
+
   it('fails the download of a missing object with the S3 error', async () => {
     // given an item whose object was deleted
     const bucket = await createBucket(s3);
@@ -127,7 +179,9 @@ describeOnEmulator(['s3'], 'worker S3 input and output', () => {
 
     // then the reason names the object and the S3 error
     expect(download.failure?.code).toBe('DOWNLOAD_FAILED');
-    expect(download.failure?.reason).toMatch(new RegExp(`^s3://${bucket}/in/gone.png: NoSuchKey`));
+    expect(download.failure?.reason).toMatch(
+      new RegExp(`^s3://${bucket}/in/gone.png: (NoSuchKey|AccessDenied)`),
+    );
   });
 
   it('refuses an object above the size limit without downloading it', async () => {

@@ -1,5 +1,9 @@
-import type { BackendRun, ComputeBenchResult, PeerRun } from '../../../scripts/bench/compute-bench';
-import { nativeGoalMisses, peerRatios } from '../../../scripts/bench/compute-report';
+import type {
+  BackendRun,
+  ComputeBenchResult,
+  PeerRun,
+} from '../../../scripts/bench/compute/compute-bench';
+import { nativeGoalMisses, peerRatios } from '../../../scripts/bench/compute/compute-report';
 
 const rows = (rates: Record<number, number>) =>
   Object.entries(rates).map(([batch, rate]) => ({

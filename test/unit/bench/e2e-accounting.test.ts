@@ -4,7 +4,7 @@ import {
   accountFiles,
   BatchTrace,
   runTimeline,
-} from '../../../scripts/bench/e2e-accounting';
+} from '../../../scripts/bench/e2e/e2e-accounting';
 
 const summary = (startedAt: number, finishedAt: number, writeMs: number): ShardSummary => ({
   schemaVersion: 1,

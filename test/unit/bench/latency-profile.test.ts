@@ -4,8 +4,8 @@ import {
   NO_LATENCY,
   parseLatencyProfile,
   S3_SMALL_GET_PROFILE,
-} from '../../../scripts/bench/latency-profile';
-import { seededRandom } from '../../../scripts/bench/seeded-random';
+} from '../../../scripts/bench/io/latency-profile';
+import { seededRandom } from '../../../scripts/bench/io/seeded-random';
 
 const DRAWS = 100_000;
 

@@ -1,11 +1,11 @@
-import type { InFlightRow, LatencyBenchResult } from '../../../scripts/bench/latency-bench';
-import { S3_SMALL_GET_PROFILE } from '../../../scripts/bench/latency-profile';
+import type { InFlightRow, LatencyBenchResult } from '../../../scripts/bench/io/latency-bench';
+import { S3_SMALL_GET_PROFILE } from '../../../scripts/bench/io/latency-profile';
 import {
   archiveLatencySection,
   bestInFlight,
   latencySection,
   measuredRateRows,
-} from '../../../scripts/bench/latency-report';
+} from '../../../scripts/bench/io/latency-report';
 
 const row = (inFlight: number, rates: number[], compute = 1000): InFlightRow => ({
   inFlight,

@@ -1,4 +1,4 @@
-import { MedianRowsError, medianRows } from '../../../scripts/bench/median-rows';
+import { MedianRowsError, medianRows } from '../../../scripts/bench/shared/median-rows';
 
 const row = (batchSize: number, compute: number, endToEnd: number) => ({
   batchSize,

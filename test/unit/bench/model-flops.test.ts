@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { layerFlops, ModelShapeError, modelFlops } from '../../../scripts/bench/model-flops';
+import {
+  layerFlops,
+  ModelShapeError,
+  modelFlops,
+} from '../../../scripts/bench/compute/model-flops';
 import { buildModel, DIGITS_CNN } from '../../../container/src/train/architecture';
 
 describe('modelFlops', () => {

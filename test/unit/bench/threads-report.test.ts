@@ -1,5 +1,5 @@
-import { fastestSetting, summariseThreads } from '../../../scripts/bench/threads-report';
-import type { ProbeResult } from '../../../scripts/bench/threads-probe';
+import { fastestSetting, summariseThreads } from '../../../scripts/bench/compute/threads-report';
+import type { ProbeResult } from '../../../scripts/bench/compute/threads-probe';
 
 const probe = (intra: number, inter: number, compute: number, train: number): ProbeResult => ({
   intraOpThreads: intra,

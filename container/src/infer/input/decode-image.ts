@@ -5,14 +5,9 @@ import { imageDimensions } from './image-dimensions';
 import { jpegBudgetBytes } from './jpeg-budget';
 import { jpegFrame } from './jpeg-frame';
 import { decodePng } from './png-decoder';
+import type { RgbaImage } from './rgba-image';
 
 /** Decoded pixels, always RGBA, 8 bits per channel, row-major. */
-export interface RgbaImage {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Uint8Array;
-}
-
 export interface DecodeLimits {
   /** Largest image accepted, in pixels (width x height). */
   readonly maxPixels: number;

@@ -25,10 +25,13 @@ export const overLimit = (maxBytes: number): { failure: Failure } => ({
 
 export const downloadFailed = (item: ManifestItem, error: unknown): Failure => {
   const { name, message } = error as Error;
+  const url = `s3://${item.bucket}/${item.key}`;
   const reason =
-    name === 'PreconditionFailed'
-      ? `s3://${item.bucket}/${item.key} changed since the manifest was written (etag ${item.etag} no longer matches)`
-      : `s3://${item.bucket}/${item.key}: ${name}: ${message}`;
+    name !== 'PreconditionFailed'
+      ? `${url}: ${name}: ${message}`
+      : item.versionId === undefined
+        ? `${url} changed since the manifest was written (etag ${item.etag} no longer matches)`
+        : `${url} version ${item.versionId} is not the object the manifest names (etag ${item.etag} does not match)`;
   return { code: 'DOWNLOAD_FAILED', reason };
 };
 
@@ -42,9 +45,10 @@ export const downloadFailed = (item: ManifestItem, error: unknown): Failure => {
 export const FIRST_BYTE_TIMEOUTS_MS: readonly number[] = [2000, 4000];
 
 /**
- * The body of the exact object version the manifest names (versionId, else If-Match on its
- * etag, so an object overwritten since the batch closed fails instead of being scored as the
- * wrong input), as a stream. A request that stalls before its first byte is re-issued after
+ * The body of the exact object version the manifest names (its versionId when the bucket is
+ * versioned, and If-Match on its etag always: an object overwritten since the batch closed, or a
+ * version that is not the one notified, fails instead of being scored as the wrong input), as a
+ * stream. A request that stalls before its first byte is re-issued after
  * each of `firstByteTimeoutsMs` in turn. Never throws: failures are values.
  */
 export async function openObject(
@@ -55,9 +59,8 @@ export async function openObject(
   const input = {
     Bucket: item.bucket,
     Key: item.key,
-    ...(item.versionId !== undefined
-      ? { VersionId: item.versionId }
-      : { IfMatch: `"${item.etag.replace(/"/g, '')}"` }),
+    ...(item.versionId !== undefined ? { VersionId: item.versionId } : {}),
+    IfMatch: `"${item.etag.replace(/"/g, '')}"`,
   };
   for (let attempt = 0; ; attempt++) {
     const timeoutMs = firstByteTimeoutsMs[attempt];

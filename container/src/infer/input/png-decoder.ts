@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import type { RgbaImage } from './decode-image';
+import type { RgbaImage } from './rgba-image';
 
 /** Samples per pixel for each colour type: gray, RGB, palette, gray+alpha, RGBA. */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };

@@ -1,5 +1,5 @@
 import type { InputSpec } from '../../../../lib/contracts/registry';
-import type { RgbaImage } from './decode-image';
+import type { RgbaImage } from './rgba-image';
 
 export type ImageSpec = Extract<InputSpec, { kind: 'image' }>;
 
