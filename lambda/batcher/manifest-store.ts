@@ -103,14 +103,12 @@ export const ACCESS: readonly AccessCall[] = [
     context: IF_NONE_MATCH,
     why: "creates a batch's manifest, once (If-None-Match)",
   },
-  // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list it,
-  // else with AccessDenied: Amazon S3 API Reference, GetObject, permissions.
   {
     by: ['batcher', 'operator'],
-    sdk: 'GetObjectCommand',
+    sdk: 'ListObjectsV2Command',
     action: 's3:ListBucket',
     resources: [{ s3: 'results' }],
     context: listPrefix(resultKeys.manifest(EXAMPLE.batchId)),
-    why: 'a manifest not yet created reads as NoSuchKey, which read() takes as absent',
+    why: 'tells a manifest not there from a refused read, listing with the key as prefix',
   },
 ];

@@ -7,7 +7,9 @@ const ROOT = join(__dirname, '..', '..');
 /** Where code that calls AWS, or sets up a service to, lives. */
 export const DECLARING_DIRECTORIES = ['lambda', 'container/src', 'lib/constructs'] as const;
 /** Where every module that sends an SDK command must declare it. */
-export const SENDING_DIRECTORIES = ['lambda', 'container/src'] as const;
+export const SENDING_DIRECTORIES = ['lambda', 'container/src', 'lib/contracts'] as const;
+/** The helpers whose requests their callers declare (HELPER_COMMANDS). */
+const HELPER_MODULES = ['lib/contracts/s3-key-presence.ts'];
 
 export interface DeclaredAccess {
   /** The module, relative to the repository root. */
@@ -23,12 +25,27 @@ function typeScriptFiles(directory: string): string[] {
 }
 
 /**
- * The SDK requests a module's source sends: `new XxxCommand(` of any client, and lib-storage's
- * `new Upload(` (its PutObject or multipart upload).
+ * The shared helpers of lib/contracts/s3-key-presence.ts and the requests each sends: their
+ * callers declare those requests, since only a caller knows the key.
+ */
+const HELPER_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  getExistingObject: ['GetObjectCommand'],
+  getObjectIfExists: ['GetObjectCommand', 'ListObjectsV2Command'],
+  keyExists: ['ListObjectsV2Command'],
+  anyKeyUnder: ['ListObjectsV2Command'],
+};
+
+/**
+ * The SDK requests a module's source sends: `new XxxCommand(` of any client, lib-storage's
+ * `new Upload(` (its PutObject or multipart upload), and those of the s3-key-presence helpers
+ * it calls.
  */
 export function sentCommands(source: string): string[] {
   const names = [...source.matchAll(/\bnew\s+(\w+Command|Upload)\s*\(/g)].map((m) => m[1]!);
-  return [...new Set(names)].sort();
+  const viaHelpers = [...source.matchAll(/\b(\w+)\s*\(/g)].flatMap((m) =>
+    Object.hasOwn(HELPER_COMMANDS, m[1]!) ? HELPER_COMMANDS[m[1]!]! : [],
+  );
+  return [...new Set([...names, ...viaHelpers])].sort();
 }
 
 /** Every module under the declaring directories that exports ACCESS, with its declarations. */
@@ -45,6 +62,7 @@ export function declaredAccess(): DeclaredAccess[] {
 /** Modules under the sending directories that send SDK requests, with the requests. */
 export function sendingModules(): { file: string; commands: string[] }[] {
   return SENDING_DIRECTORIES.flatMap(typeScriptFiles)
+    .filter((file) => !HELPER_MODULES.includes(file))
     .map((file) => ({ file, commands: sentCommands(readFileSync(join(ROOT, file), 'utf8')) }))
     .filter(({ commands }) => commands.length > 0);
 }

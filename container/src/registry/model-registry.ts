@@ -368,4 +368,12 @@ export const ACCESS: readonly AccessCall[] = [
     context: IF_NONE_MATCH,
     why: 'creates the other files of a new version, once (If-None-Match)',
   },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)),
+    why: "tells whether a new version's directory already has files before writing it",
+  },
 ];

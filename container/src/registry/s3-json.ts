@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getExistingObject, getObjectIfExists } from '../../../lib/contracts/s3-key-presence';
 import { RegistryDataError } from './errors';
-import { AccessCall, EXAMPLE, IF_NONE_MATCH } from '../../../lib/contracts/access';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../../lib/contracts/access';
 import { modelKeys } from '../../../lib/contracts/keys';
 
 /** A JSON object as read, with the ETag a later compare-and-swap names. */
@@ -136,5 +136,13 @@ export const ACCESS: readonly AccessCall[] = [
     resources: [{ s3: 'models', key: CHAMPION }],
     context: { 's3:if-match': '"9b2cf535f27731c974343645a3985328"' },
     why: 'moves the champion pointer by compare-and-swap on the ETag it read (If-Match)',
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(CHAMPION),
+    why: 'tells a missing champion.json, training-config.json or metadata from a refused read, listing with the key as prefix',
   },
 ];
