@@ -7,6 +7,7 @@ import { finishBatch, FinishOutcome } from './finish-batch';
 import { dedicatedOpenBatch } from './open-batch-source';
 import { filterReason } from './parse-s3-event';
 import { placeItems } from './place-items';
+import { AccessCall, listPrefix } from '../../lib/contracts/access';
 
 export interface BackfillResult {
   readonly listed: number;
@@ -92,3 +93,15 @@ export async function backfillPrefix(
     ctx.metrics.publishStoredMetrics();
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts): `gbi submit --prefix` only. */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['operator'],
+    sdk: 'ListObjectVersionsCommand',
+    action: 's3:ListBucketVersions',
+    resources: [{ s3: 'input' }],
+    context: listPrefix('2024-05-01/'),
+    why: 'lists every version under the prefix an operator backfills',
+  },
+];

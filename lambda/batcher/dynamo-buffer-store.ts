@@ -14,6 +14,7 @@ import type { BatchCounters, BatchThresholds } from './batch-policy';
 import type { BufferItem } from './buffer-item';
 import type { BatchHeader, BufferStore, ItemClaim, SubmittedJob } from './buffer-store';
 import { sleep } from './retry';
+import { AccessCall } from '../../lib/contracts/access';
 
 /**
  * Table layout (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
@@ -421,3 +422,49 @@ export class DynamoBufferStore implements BufferStore {
     };
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts); `gbi submit` makes them too. */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'GetCommand',
+    action: 'dynamodb:GetItem',
+    resources: [{ arn: 'bufferTable' }],
+    why: 'reads the open-batch pointer, batch headers, claims and submitted jobs',
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'PutCommand',
+    action: 'dynamodb:PutItem',
+    resources: [{ arn: 'bufferTable' }],
+    why: 'creates the pointer, batch headers, claims, members and job records (conditional puts)',
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'UpdateCommand',
+    action: 'dynamodb:UpdateItem',
+    resources: [{ arn: 'bufferTable' }],
+    why: 'counts items into a batch and moves its state and lease',
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'QueryCommand',
+    action: 'dynamodb:Query',
+    resources: [{ arn: 'bufferTable' }],
+    why: "reads a batch's members and the open batches the sweep closes",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'QueryCommand',
+    action: 'dynamodb:Query',
+    resources: [{ arn: 'bufferTable', suffix: `index/${BUFFER_CLAIMS_BY_KEY_INDEX}` }],
+    why: "lists an object key's claims (gbi find)",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'BatchWriteCommand',
+    action: 'dynamodb:BatchWriteItem',
+    resources: [{ arn: 'bufferTable' }],
+    why: "writes a batch's members 25 at a time",
+  },
+];

@@ -2,6 +2,7 @@ import { BatchClient, JobSummary, ListJobsCommand, SubmitJobCommand } from '@aws
 import { InferJobParameters, inferJobName } from '../../lib/contracts/job-contract';
 import { SubmitJobError } from './errors';
 import { backoffMs, isRetryable, sleep } from './retry';
+import { AccessCall } from '../../lib/contracts/access';
 
 /**
  * Children of an array job carry the parent's name. AWS lists them only under arrayJobId, but
@@ -101,3 +102,21 @@ export class JobSubmitter {
     }
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts); `gbi submit` makes them too. */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'ListJobsCommand',
+    action: 'batch:ListJobs',
+    resources: ['*'],
+    why: "looks a batch's job up by name before submitting, as SubmitJob has no idempotency token",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'SubmitJobCommand',
+    action: 'batch:SubmitJob',
+    resources: [{ arn: 'jobQueue' }, { arn: 'inferJobDefinition' }],
+    why: "submits a closed batch's array job with the deployed inference job definition",
+  },
+];

@@ -4,6 +4,7 @@ import { BatchManifest, validateManifest } from '../../lib/contracts/manifest';
 import { getExistingObject, getObjectIfExists } from '../../lib/contracts/s3-key-presence';
 import { formatS3Url } from '../../lib/contracts/s3-location';
 import { ManifestConflictError } from './errors';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../lib/contracts/access';
 
 /**
  * Manifests in the results bucket under manifests/<batchId>/manifest.json, each written once.
@@ -84,3 +85,30 @@ export class ManifestStore {
     }
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts); `gbi submit` makes them too. */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) }],
+    why: "reads a batch's manifest back before creating it, and after a conflict",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) }],
+    context: IF_NONE_MATCH,
+    why: "creates a batch's manifest, once (If-None-Match)",
+  },
+  {
+    by: ['batcher', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'results' }],
+    context: listPrefix(resultKeys.manifest(EXAMPLE.batchId)),
+    why: 'tells a manifest not there from a refused read, listing with the key as prefix',
+  },
+];

@@ -12,6 +12,7 @@ import { formatS3Url } from '../../lib/contracts/s3-location';
 import { mapLimit } from '../shared/map-limit';
 import { ManifestMissingError, SummaryWriteError } from './errors';
 import { parseShardSummary } from './parse-shard-summary';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../lib/contracts/access';
 
 /** Shard summaries read at once; enough to read thousands in seconds, few enough for 512 MB. */
 const READ_CONCURRENCY = 16;
@@ -140,3 +141,34 @@ export class BatchStore {
     return { summary: JSON.parse(text) as BatchSummary, created: false };
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['finisher'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [
+      { s3: 'results', key: resultKeys.manifest(EXAMPLE.batchId) },
+      { s3: 'results', key: resultKeys.summary(EXAMPLE.batchId, 0) },
+      { s3: 'results', key: resultKeys.batchSummary(EXAMPLE.batchId) },
+    ],
+    why: "reads the batch's manifest, its shard summaries, and batch.json after a conflict",
+  },
+  {
+    by: ['finisher'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'results' }],
+    context: listPrefix(resultKeys.shardSummaryPrefix(EXAMPLE.batchId)),
+    why: "lists the batch's shard summaries",
+  },
+  {
+    by: ['finisher'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'results', key: resultKeys.batchSummary(EXAMPLE.batchId) }],
+    context: IF_NONE_MATCH,
+    why: "creates the batch's batch.json, once (If-None-Match)",
+  },
+];

@@ -3,6 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { BatchSummary } from '../../lib/contracts/batch-summary';
 import { completionEntry, completionMessage } from './completion-event';
 import { PutEventsFailedError } from './errors';
+import { AccessCall } from '../../lib/contracts/access';
 
 /** Sends a batch's completion: one event on the bus, and the short text to people if configured. */
 export class CompletionNotifier {
@@ -50,3 +51,37 @@ export class CompletionNotifier {
     return true;
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['finisher'],
+    sdk: 'PutEventsCommand',
+    action: 'events:PutEvents',
+    resources: [{ arn: 'completionBus' }],
+    why: 'puts one completion event per finished batch on the completion bus',
+  },
+  {
+    by: ['finisher'],
+    sdk: 'PublishCommand',
+    action: 'sns:Publish',
+    resources: [{ arn: 'completionTopic' }],
+    why: 'tells the completion topic (with completionEmail)',
+  },
+  // SNS encrypts the message with the topic's key on the publisher's behalf:
+  // Amazon SNS Developer Guide, "Managing Amazon SNS encryption keys and costs"
+  {
+    by: ['finisher'],
+    sdk: 'PublishCommand',
+    action: 'kms:GenerateDataKey',
+    resources: [{ arn: 'completionTopicKey' }],
+    why: 'a data key of the topic key for the published message',
+  },
+  {
+    by: ['finisher'],
+    sdk: 'PublishCommand',
+    action: 'kms:Decrypt',
+    resources: [{ arn: 'completionTopicKey' }],
+    why: "the topic key's cached data key, when SNS reuses one",
+  },
+];

@@ -27,6 +27,19 @@ const JUSTIFIED_WILDCARDS: readonly { pattern: RegExp; reason: string }[] = [
     reason:
       'The finisher creates only batch.json of any batch (If-None-Match required), and no other object.',
   },
+  {
+    // The shard summaries, summaries/<batch-id>/shard-NNNNN.json, the summaries a job writes.
+    pattern:
+      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/summaries\/\*\/shard-\*$/,
+    reason: "An inference job writes the shard summaries of any batch, never a batch's batch.json.",
+  },
+  {
+    // The registry objects a train job creates: models/<name>/versions/*, history/*, champion.json.
+    pattern:
+      /^Resource::(<[A-Za-z0-9]+\.Arn>|arn:<AWS::Partition>:s3:::[a-z0-9.-]+)\/models\/\*\/(versions\/\*|history\/\*|champion\.json)$/,
+    reason:
+      'A train job creates versions, history events and champion moves of any model (write-once or compare-and-swap by bucket policy), and nothing else under models/.',
+  },
 ];
 
 /** Acknowledges, on each IAM policy of `scope`, the IAM5 findings listed in JUSTIFIED_WILDCARDS. */

@@ -16,6 +16,7 @@ import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { deadLetterQueue } from './private/dead-letter-queue';
 import { grantPrefix } from './private/prefix-grants';
 import { projectFunction } from './private/project-function';
+import type { AccessCall } from '../contracts/access';
 
 /** Key pattern of the batch summaries, the only objects the finisher creates. */
 export const BATCH_SUMMARY_PATTERN = `${RESULTS_PREFIXES.summaries}*/batch.json`;
@@ -226,3 +227,21 @@ export class BatchFinisher extends Construct {
     }
   }
 }
+
+/** What Lambda and EventBridge do for the finisher (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['finisher'],
+    sdk: 'lambda:on-failure',
+    action: 'sqs:SendMessage',
+    resources: [{ arn: 'finisherDeadLetterQueue' }],
+    why: 'Lambda sends an event the function failed on after its retries to the dead-letter queue',
+  },
+  {
+    by: ['eventBridge'],
+    sdk: 'events:dead-letter',
+    action: 'sqs:SendMessage',
+    resources: [{ arn: 'finisherDeadLetterQueue' }],
+    why: "EventBridge sends a job's end it could not deliver to the dead-letter queue",
+  },
+];

@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,6 +13,7 @@ import { DEFAULT_METRICS_NAMESPACE } from '../contracts/metrics-namespace';
 import { RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 import { projectFunction } from './private/project-function';
+import type { AccessCall } from '../contracts/access';
 
 export interface BatchingThresholds {
   /** A batch closes at this many files... */
@@ -130,14 +130,16 @@ export class BatcherFunction extends Construct {
     this.function = fn;
     this.role = role;
 
-    this.function.addEventSource(
-      new SqsEventSource(props.queue, {
-        batchSize: props.batchSize ?? 1000,
-        maxBatchingWindow: props.batchingWindow ?? Duration.seconds(20),
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 2,
-      }),
-    );
+    // What SqsEventSource sets up, without its grantConsumeMessages (which adds GetQueueUrl and
+    // ChangeMessageVisibility the poller never uses); the id is SqsEventSource's own, so an
+    // existing mapping is kept. Its permissions are in grantLeastPrivilege.
+    this.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(props.queue.node)}`, {
+      eventSourceArn: props.queue.queueArn,
+      batchSize: props.batchSize ?? 1000,
+      maxBatchingWindow: props.batchingWindow ?? Duration.seconds(20),
+      reportBatchItemFailures: true,
+      maxConcurrency: props.maxConcurrency ?? 2,
+    });
 
     this.ageTrigger = new events.Rule(this, 'AgeTrigger', {
       description:
@@ -171,10 +173,36 @@ export class BatcherFunction extends Construct {
     );
   }
 
+  /** Exactly the calls ACCESS and the batcher's modules declare (lib/contracts/access.ts). */
   private grantLeastPrivilege(props: BatcherFunctionProps): void {
-    this.bufferTable.grantReadWriteData(this.function);
-    grantPrefix(this.function, props.inputBucket, props.inputPrefix, { read: true, list: true });
-    // Read and create; manifests are write-once, so no delete.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    // Not grantReadWriteData, which adds Scan, DeleteItem, BatchGetItem, ConditionCheckItem,
+    // DescribeTable and stream reads that the buffer store never makes.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [this.bufferTable.tableArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.bufferTable.tableArn}/index/${BUFFER_CLAIMS_BY_KEY_INDEX}`],
+      }),
+    );
+    // Read and create; manifests are write-once, so no delete. The batcher reads no input: the
+    // S3 event carries all a manifest names.
     grantPrefix(this.function, props.resultsBucket, RESULTS_PREFIXES.manifests, {
       read: true,
       list: true,
@@ -188,17 +216,42 @@ export class BatcherFunction extends Construct {
         resources: [props.jobQueue.jobQueueArn, props.inferJobDefinition.jobDefinitionArn],
       }),
     );
-    // ListJobs and DescribeJobs support no resource-level permissions:
+    // ListJobs supports no resource-level permissions:
     // Service Authorization Reference, "Actions, resources, and condition keys for AWS Batch"
     this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['batch:ListJobs', 'batch:DescribeJobs'],
-        resources: ['*'],
-      }),
+      new iam.PolicyStatement({ actions: ['batch:ListJobs'], resources: ['*'] }),
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'batch:ListJobs and batch:DescribeJobs have no resource-level permissions.',
+      reason: 'batch:ListJobs has no resource-level permissions.',
     });
   }
 }
+
+/**
+ * What Lambda's SQS event source does with the batcher's role (lib/contracts/access.ts):
+ * AWS Lambda Developer Guide, "Using Lambda with Amazon SQS", execution role permissions
+ */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:ReceiveMessage',
+    resources: [{ arn: 'ingestQueue' }],
+    why: 'the event source polls the ingest queue',
+  },
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:DeleteMessage',
+    resources: [{ arn: 'ingestQueue' }],
+    why: 'the event source deletes the messages an invocation handled',
+  },
+  {
+    by: ['batcher'],
+    sdk: 'lambda:sqs-poll',
+    action: 'sqs:GetQueueAttributes',
+    resources: [{ arn: 'ingestQueue' }],
+    why: "the event source reads the queue's attributes when it starts polling",
+  },
+];

@@ -4,6 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accountQueueDestination } from './private/account-queue-destination';
 import { deadLetterQueue } from './private/dead-letter-queue';
+import type { AccessCall } from '../contracts/access';
 
 export interface IngestQueueProps {
   /** Bucket whose ObjectCreated events are queued. */
@@ -85,3 +86,14 @@ export function ingestVisibilityTimeout(
 ): Duration {
   return Duration.seconds(6 * functionTimeout.toSeconds() + batchingWindow.toSeconds());
 }
+
+/** What S3 does for the ingest queue (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['s3Notifications'],
+    sdk: 's3:notification',
+    action: 'sqs:SendMessage',
+    resources: [{ arn: 'ingestQueue' }],
+    why: "S3 queues the input bucket's ObjectCreated notifications",
+  },
+];

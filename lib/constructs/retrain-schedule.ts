@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './private/dead-letter-queue';
+import type { AccessCall } from '../contracts/access';
 
 export interface RetrainScheduleProps {
   readonly jobQueue: batch.IJobQueue;
@@ -55,3 +56,21 @@ export class RetrainSchedule extends Construct {
     });
   }
 }
+
+/** What EventBridge does for the retrain schedule (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['retrainSchedule'],
+    sdk: 'events:batch-target',
+    action: 'batch:SubmitJob',
+    resources: [{ arn: 'jobQueue' }, { arn: 'trainJobDefinition' }],
+    why: 'submits the scheduled retrain job with the deployed train job definition',
+  },
+  {
+    by: ['eventBridge'],
+    sdk: 'events:dead-letter',
+    action: 'sqs:SendMessage',
+    resources: [{ arn: 'retrainDeadLetterQueue' }],
+    why: 'EventBridge sends a submission it could not make to the dead-letter queue',
+  },
+];

@@ -10,6 +10,13 @@ import { INFER_COMMAND, TRAIN_COMMAND, WORKER_ENV } from '../contracts/job-contr
 import { MODEL_PREFIXES, RESULTS_PREFIXES } from '../contracts/keys';
 import { grantPrefix } from './private/prefix-grants';
 
+/** The registry objects a train job creates (lib/contracts/keys.ts, modelKeys). */
+const REGISTRY_WRITES = [
+  `${MODEL_PREFIXES.models}*/versions/*`,
+  `${MODEL_PREFIXES.models}*/history/*`,
+  `${MODEL_PREFIXES.models}*/champion.json`,
+];
+
 /** Repository root: the image build context, so the image can include lib/contracts. */
 const REPOSITORY_ROOT = path.join(__dirname, '..', '..');
 
@@ -108,13 +115,15 @@ export class WorkerJobs extends Construct {
       put: true,
       delete: true,
     });
-    for (const prefix of [
-      RESULTS_PREFIXES.results,
-      RESULTS_PREFIXES.errors,
-      RESULTS_PREFIXES.summaries,
-    ]) {
-      grantPrefix(this.inferRole, props.resultsBucket, prefix, { put: true });
+    // The result and error streams are written with lib-storage's Upload, in parts when large.
+    for (const prefix of [RESULTS_PREFIXES.results, RESULTS_PREFIXES.errors]) {
+      grantPrefix(this.inferRole, props.resultsBucket, prefix, { put: true, multipart: true });
     }
+    // Only the shard summaries: summaries/<batch>/batch.json is the finisher's, written once.
+    grantPrefix(this.inferRole, props.resultsBucket, RESULTS_PREFIXES.summaries, {
+      put: true,
+      putPattern: '*/shard-*',
+    });
     grantPrefix(this.inferRole, props.modelBucket, MODEL_PREFIXES.models, {
       read: true,
       list: true,
@@ -125,13 +134,20 @@ export class WorkerJobs extends Construct {
       read: true,
       list: true,
     });
-    // Put without delete; the model bucket's policy makes versions and history write-once and
-    // champion moves compare-and-swap (lib/constructs/private/registry-bucket-policy.ts).
     grantPrefix(this.trainRole, props.modelBucket, MODEL_PREFIXES.models, {
       read: true,
       list: true,
-      put: true,
     });
+    // Creates versions, history events and champion moves, without delete; the model bucket's
+    // policy makes versions and history write-once and champion moves compare-and-swap
+    // (lib/constructs/private/write-once-policy.ts). Nothing else under models/: a train job
+    // cannot rewrite the training-config.json it runs with.
+    this.trainRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: REGISTRY_WRITES.map((pattern) => props.modelBucket.arnForObjects(pattern)),
+      }),
+    );
 
     const attempts = props.attempts ?? 3;
     this.inferJobDefinition = this.jobDefinition('Infer', {

@@ -27,14 +27,4 @@ describe('least privilege across the stack', () => {
       });
     }
   });
-
-  it('lets no role delete a manifest', () => {
-    const deletes = identityStatements(template).filter(
-      ({ statement }) =>
-        actionsOf(statement).some((action) => /^s3:(\*|Delete)/.test(action)) &&
-        /manifests|"\*"|\/\*"/.test(JSON.stringify(statement.Resource)) &&
-        !JSON.stringify(statement.Resource).includes('/checkpoints/*'),
-    );
-    expect(deletes).toEqual([]);
-  });
 });

@@ -127,8 +127,16 @@ describe('WorkerJobs', () => {
     ]);
   });
 
-  it('lets retraining write only the model registry', () => {
-    expect(writablePrefixes(roleStatements('JobsTrainRole'))).toEqual(['models/']);
+  it('lets retraining create only versions, history events and champion moves, not its training config', () => {
+    const puts = roleStatements('JobsTrainRole')
+      .filter((s) => [s.Action].flat().includes('s3:PutObject'))
+      .flatMap((s) => [s.Resource].flat())
+      .map((resource) => JSON.stringify(resource).match(/\/(models\/[^"]*)"/)?.[1]);
+    expect(puts.sort()).toEqual([
+      'models/*/champion.json',
+      'models/*/history/*',
+      'models/*/versions/*',
+    ]);
   });
 
   it('keeps the job log group when the stack is deleted, like the data', () => {

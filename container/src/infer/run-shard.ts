@@ -13,6 +13,7 @@ import { errorBudgetViolation } from './pipeline/error-budget';
 import type { ProgressSnapshot } from './progress/format-progress';
 import { startProgressReporter } from './progress/progress-reporter';
 import { Counters, elapsedSince, MutableStageTimings, scoreRemaining } from './score-remaining';
+import { AccessCall, EXAMPLE } from '../../../lib/contracts/access';
 import type { ShardRun } from './shard-run';
 
 async function* concatenated(
@@ -117,3 +118,14 @@ export async function runShard(run: ShardRun): Promise<ShardSummary> {
   await store.deleteAll();
   return summary;
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'results', key: resultKeys.summary(EXAMPLE.batchId, 0) }],
+    why: "writes the shard's summary, the mark that it finished",
+  },
+];

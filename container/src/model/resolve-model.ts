@@ -5,6 +5,7 @@ import type { ChampionPointer, ModelMetadata } from '../../../lib/contracts/regi
 import { joinKey } from '../../../lib/contracts/s3-location';
 import { ModelResolutionError } from '../infer/errors';
 import { validateMetadata } from './validate-metadata';
+import { AccessCall, EXAMPLE, listPrefix } from '../../../lib/contracts/access';
 
 async function readJson(s3: S3Client, bucket: string, key: string, what: string): Promise<unknown> {
   try {
@@ -60,3 +61,30 @@ export async function resolveModel(
   }
   return { metadata, url: `s3://${modelBucket}/${root}` };
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [
+      { s3: 'models', key: modelKeys.champion(EXAMPLE.modelName) },
+      {
+        s3: 'models',
+        key: `${modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)}metadata.json`,
+      },
+    ],
+    why: "resolves the manifest's model: the champion pointer and the version's metadata",
+  },
+  // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list it,
+  // else with AccessDenied: Amazon S3 API Reference, GetObject, permissions.
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(modelKeys.champion(EXAMPLE.modelName)),
+    why: 'a model without a champion, or a pinned version that does not exist, fails the job naming NoSuchKey, not AccessDenied',
+  },
+];

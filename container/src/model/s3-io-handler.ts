@@ -4,6 +4,8 @@ import { getExistingObject } from '../../../lib/contracts/s3-key-presence';
 import { joinKey, parseS3Url, S3Location } from '../../../lib/contracts/s3-location';
 import { ModelFileExistsError, ModelIntegrityError } from './errors';
 import { FileDigests, sha256Hex, verifyFile } from './file-digests';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH } from '../../../lib/contracts/access';
+import { modelKeys } from '../../../lib/contracts/keys';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -160,3 +162,25 @@ async function saveArtifacts(
   }
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
+
+/** A model file of the example version, for the declarations. */
+const MODEL_FILE = `${modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)}model.json`;
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob', 'trainJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'models', key: MODEL_FILE }],
+    why: "loads a version's model.json and weights (the job's model; the champion a candidate is gated against)",
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'models', key: MODEL_FILE }],
+    context: IF_NONE_MATCH,
+    why: "creates a new version's model.json and weights, once (If-None-Match)",
+  },
+];

@@ -29,6 +29,7 @@ import { asChampion, asEvent, asMetadata } from './registry-records';
 import { rollbackTarget } from './rollback-target';
 import { readExistingJson, readJson, readJsonObject, writeJson } from './s3-json';
 import { isValidVersionId } from './version-id';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../../lib/contracts/access';
 
 const METADATA_FILE = 'metadata.json';
 const MAX_HISTORY_ATTEMPTS = 100;
@@ -340,3 +341,41 @@ export class ModelRegistry {
     return value === undefined ? undefined : asMetadata(value, `s3://${this.bucket}/${key}`);
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(`${modelKeys.root(EXAMPLE.modelName)}versions/`),
+    why: "lists a model's versions",
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(modelKeys.historyPrefix(EXAMPLE.modelName)),
+    why: "lists a model's promotion history",
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [
+      { s3: 'models', key: `${modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)}labels.json` },
+    ],
+    context: IF_NONE_MATCH,
+    why: 'creates the other files of a new version, once (If-None-Match)',
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)),
+    why: "tells whether a new version's directory already has files before writing it",
+  },
+];

@@ -6,6 +6,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getExistingObject, getObjectIfExists } from '../../../lib/contracts/s3-key-presence';
 import { RegistryDataError } from './errors';
+import { AccessCall, EXAMPLE, IF_NONE_MATCH, listPrefix } from '../../../lib/contracts/access';
+import { modelKeys } from '../../../lib/contracts/keys';
 
 /** A JSON object as read, with the ETag a later compare-and-swap names. */
 export interface JsonObject {
@@ -94,3 +96,53 @@ export async function writeJson(
     throw error;
   }
 }
+
+/** The registry's JSON objects of the example model, for the declarations. */
+const VERSION_METADATA = `${modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)}metadata.json`;
+const CHAMPION = modelKeys.champion(EXAMPLE.modelName);
+const HISTORY_EVENT = `${modelKeys.historyPrefix(EXAMPLE.modelName)}2024-05-01T12:00:00.000Z-promote.json`;
+const TRAINING_CONFIG = `${modelKeys.root(EXAMPLE.modelName)}training-config.json`;
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [
+      { s3: 'models', key: CHAMPION },
+      { s3: 'models', key: VERSION_METADATA },
+      { s3: 'models', key: HISTORY_EVENT },
+      { s3: 'models', key: TRAINING_CONFIG },
+    ],
+    why: "reads the champion pointer, a version's metadata, the promotion history and the model's training-config.json",
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [
+      { s3: 'models', key: VERSION_METADATA },
+      { s3: 'models', key: HISTORY_EVENT },
+      { s3: 'models', key: CHAMPION },
+    ],
+    context: IF_NONE_MATCH,
+    why: "creates a version's metadata, a history event and the first champion pointer, once (If-None-Match)",
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'models', key: CHAMPION }],
+    context: { 's3:if-match': '"9b2cf535f27731c974343645a3985328"' },
+    why: 'moves the champion pointer by compare-and-swap on the ETag it read (If-Match)',
+  },
+  {
+    by: ['trainJob', 'operator'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(CHAMPION),
+    why: 'tells a missing champion.json, training-config.json or metadata from a refused read, listing with the key as prefix',
+  },
+];

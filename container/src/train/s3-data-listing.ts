@@ -1,6 +1,8 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { classifyObject, DataObject } from './data-objects';
 import type { DataIssues } from './data-issues';
+import { AccessCall, EXAMPLE, listPrefix } from '../../../lib/contracts/access';
+import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
 
 /**
  * Lists every object under the training prefix and classifies it. Only keys and sizes are
@@ -33,3 +35,15 @@ export async function listDataObjects(
   } while (token);
   return objects;
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['trainJob'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'models' }],
+    context: listPrefix(`${MODEL_PREFIXES.training}${EXAMPLE.modelName}/`),
+    why: "lists the model's labelled training data",
+  },
+];

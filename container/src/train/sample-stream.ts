@@ -12,6 +12,8 @@ import { decodeImage } from './image-decoding';
 import { mapConcurrent } from './map-concurrent';
 import type { LabelIndex, Sample } from './sample';
 import { csvLayout, parseCsvRecord, parseJsonlRecord, TabularRecord } from './tabular-parsing';
+import { AccessCall, EXAMPLE } from '../../../lib/contracts/access';
+import { MODEL_PREFIXES } from '../../../lib/contracts/keys';
 
 export type Split = 'train' | 'validation';
 
@@ -155,3 +157,16 @@ function describe(error: unknown, id: string): string {
   if (error instanceof UnreadableSampleError || error instanceof LabelError) return error.message;
   return `${id}: cannot read (${(error as Error).name}: ${(error as Error).message})`;
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['trainJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [
+      { s3: 'models', key: `${MODEL_PREFIXES.training}${EXAMPLE.modelName}/7/img-1.png` },
+    ],
+    why: 'reads a labelled training object',
+  },
+];

@@ -14,10 +14,17 @@ import { Construct } from 'constructs';
 export function accountQueueDestination(queue: sqs.IQueue): s3.IBucketNotificationDestination {
   return {
     bind: (scope: Construct, bucket: s3.IBucket): s3.BucketNotificationDestinationConfig => {
-      queue.grantSendMessages(
-        new iam.ServicePrincipal('s3.amazonaws.com').withConditions({
-          ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-          StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+      // Only SendMessage: grantSendMessages would add GetQueueAttributes and GetQueueUrl,
+      // which S3 does not call.
+      queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: {
+            ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+            StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+          },
         }),
       );
       return {

@@ -16,6 +16,16 @@ export interface PrefixAccess {
   readonly list?: boolean;
   /** Create or replace objects under the prefix (the bucket policy may narrow this). */
   readonly put?: boolean;
+  /**
+   * The grantee uploads in parts (lib-storage's Upload), so it may abort its own multipart
+   * uploads. A single PutObject needs no AbortMultipartUpload.
+   */
+  readonly multipart?: boolean;
+  /**
+   * Key pattern, under the prefix, of the objects `put` covers.
+   * @default '*' (every key under the prefix)
+   */
+  readonly putPattern?: string;
   /** Delete objects under the prefix. */
   readonly delete?: boolean;
 }
@@ -26,10 +36,14 @@ export function grantPrefix(
   prefix: string,
   access: PrefixAccess,
 ): void {
+  const putPattern = access.putPattern ?? '*';
+  const writes = access.put
+    ? ['s3:PutObject', ...(access.multipart ? ['s3:AbortMultipartUpload'] : [])]
+    : [];
   const objectActions = [
     ...(access.read ? ['s3:GetObject'] : []),
     ...(access.read && access.versions ? ['s3:GetObjectVersion'] : []),
-    ...(access.put ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
+    ...(putPattern === '*' ? writes : []),
     ...(access.delete ? ['s3:DeleteObject'] : []),
   ];
   if (objectActions.length > 0) {
@@ -37,6 +51,14 @@ export function grantPrefix(
       new iam.PolicyStatement({
         actions: objectActions,
         resources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+  }
+  if (putPattern !== '*' && writes.length > 0) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: writes,
+        resources: [bucket.arnForObjects(`${prefix}${putPattern}`)],
       }),
     );
   }

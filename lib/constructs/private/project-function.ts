@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { AccessCall } from '../../contracts/access';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -61,3 +62,21 @@ export function projectFunction(scope: Construct, props: ProjectFunctionProps): 
   });
   return { function: fn, role };
 }
+
+/** What Lambda does with each function's role (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['batcher', 'finisher'],
+    sdk: 'lambda:logs',
+    action: 'logs:CreateLogStream',
+    resources: [{ arn: 'ownLogGroup', suffix: 'log-stream:2024/05/01/[$LATEST]0123' }],
+    why: "Lambda opens a log stream per execution environment in the function's log group",
+  },
+  {
+    by: ['batcher', 'finisher'],
+    sdk: 'lambda:logs',
+    action: 'logs:PutLogEvents',
+    resources: [{ arn: 'ownLogGroup', suffix: 'log-stream:2024/05/01/[$LATEST]0123' }],
+    why: "Lambda writes the function's logs and metrics (embedded metric format)",
+  },
+];

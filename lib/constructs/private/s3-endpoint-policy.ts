@@ -32,8 +32,17 @@ export function s3EndpointPolicy(buckets: readonly s3.IBucket[]): iam.PolicyStat
       new iam.PolicyStatement({
         sid: 'PipelineBuckets',
         principals: [new iam.AnyPrincipal()],
-        // What the job roles use; the roles themselves narrow it further by prefix.
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+        // What the job roles use; the roles themselves narrow it further by prefix. A read with
+        // VersionId is s3:GetObjectVersion (versioned input buckets), and aborting a failed
+        // multipart upload is s3:AbortMultipartUpload, which otherwise replaces the real error.
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:AbortMultipartUpload',
+          's3:DeleteObject',
+          's3:ListBucket',
+        ],
         resources: buckets.flatMap((bucket) => [bucket.bucketArn, bucket.arnForObjects('*')]),
       }),
     );

@@ -4,6 +4,7 @@ import type { ManifestItem } from '../../../../lib/contracts/manifest';
 import { LeanS3, leanS3 } from './lean-s3';
 import type { RecordFailure } from './parse-records';
 import { signedGetObject } from './signed-get';
+import { AccessCall, EXAMPLE, listPrefix } from '../../../../lib/contracts/access';
 
 export type Failure = Omit<RecordFailure, 'offset'>;
 
@@ -145,3 +146,32 @@ export async function downloadObject(
     opened.body.destroy();
   }
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'input', key: EXAMPLE.inputKey }],
+    why: 'reads an input the manifest names by its ETag (If-Match), when the event had no version',
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObjectVersion',
+    resources: [{ s3: 'input', key: EXAMPLE.inputKey }],
+    context: { 's3:VersionId': EXAMPLE.versionId },
+    why: 'reads the exact version of an input the manifest names (a versioned input bucket)',
+  },
+  // S3 answers a GetObject of a missing key with NoSuchKey only to a caller that may list it,
+  // else with AccessDenied: Amazon S3 API Reference, GetObject, permissions.
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'input' }],
+    context: listPrefix(EXAMPLE.inputKey),
+    why: 'an input deleted since its batch closed reads as NoSuchKey in its error record, not AccessDenied',
+  },
+];

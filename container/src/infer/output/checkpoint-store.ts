@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { parsePartMetaKey, PartMeta, PartRange, partKeys } from './checkpoint-parts';
 import type { PartContent } from './part-buffer';
+import { AccessCall, EXAMPLE, listPrefix } from '../../../../lib/contracts/access';
+import { resultKeys } from '../../../../lib/contracts/keys';
 
 /** Checkpoint parts of one shard under resultKeys.checkpointPrefix, in the results bucket. */
 export class CheckpointStore {
@@ -91,3 +93,39 @@ export class CheckpointStore {
     }
   }
 }
+
+/** A checkpoint key of the example shard, for the declarations. */
+const CHECKPOINT = resultKeys.checkpointPrefix(EXAMPLE.batchId, 0);
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'ListObjectsV2Command',
+    action: 's3:ListBucket',
+    resources: [{ s3: 'results' }],
+    context: listPrefix(CHECKPOINT),
+    why: "lists the shard's checkpoint parts when it resumes",
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [{ s3: 'results', key: `${CHECKPOINT}part-00000.results.jsonl` }],
+    why: 'reads a checkpoint part back when it resumes or concatenates the parts',
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'PutObjectCommand',
+    action: 's3:PutObject',
+    resources: [{ s3: 'results', key: `${CHECKPOINT}part-00000.results.jsonl` }],
+    why: 'writes a checkpoint part of scored records',
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'DeleteObjectsCommand',
+    action: 's3:DeleteObject',
+    resources: [{ s3: 'results', key: `${CHECKPOINT}part-00000.results.jsonl` }],
+    why: "deletes the shard's checkpoint parts once its outputs are written",
+  },
+];

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Location } from '../../../../lib/contracts/s3-location';
+import { AccessCall, EXAMPLE } from '../../../../lib/contracts/access';
+import { resultKeys } from '../../../../lib/contracts/keys';
 
 export interface UploadLimits {
   /** Above S3's 5 MiB minimum, so every part but the last is valid. */
@@ -38,3 +40,36 @@ export async function uploadConcatenated(
     queueSize: limits.queueSize,
   }).done();
 }
+
+/** The two streams run-shard.ts writes through this module, for the declarations. */
+const STREAMS = [
+  { s3: 'results', key: resultKeys.results(EXAMPLE.batchId, 0) },
+  { s3: 'results', key: resultKeys.errors(EXAMPLE.batchId, 0) },
+] as const;
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'Upload',
+    action: 's3:PutObject',
+    resources: STREAMS,
+    why: "writes a shard's result and error streams (one PutObject, or a multipart upload)",
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'Upload',
+    action: 's3:PutObject',
+    resources: STREAMS,
+    // CreateMultipartUpload and UploadPart authorise as s3:PutObject but create nothing yet.
+    context: { 's3:ObjectCreationOperation': 'false' },
+    why: 'starts a multipart upload of a large stream and uploads its parts',
+  },
+  {
+    by: ['inferJob'],
+    sdk: 'Upload',
+    action: 's3:AbortMultipartUpload',
+    resources: STREAMS,
+    why: 'aborts the multipart upload of a stream whose source or part failed',
+  },
+];

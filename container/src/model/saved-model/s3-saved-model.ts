@@ -1,5 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ModelMetadata } from '../../../../lib/contracts/registry';
+import { AccessCall, EXAMPLE } from '../../../../lib/contracts/access';
+import { modelKeys } from '../../../../lib/contracts/keys';
 import { joinKey, parseS3Url } from '../../../../lib/contracts/s3-location';
 import { recordedDigests, verifyFile } from '../file-digests';
 import type { Predictor } from '../predictor';
@@ -48,3 +50,19 @@ export async function loadSavedModelPredictor(
   const model = await loadSavedModel(files, spec);
   return { predict: (input) => model.predict(input), dispose: () => model.dispose() };
 }
+
+/** The AWS calls of this module (lib/contracts/access.ts). */
+export const ACCESS: readonly AccessCall[] = [
+  {
+    by: ['inferJob'],
+    sdk: 'GetObjectCommand',
+    action: 's3:GetObject',
+    resources: [
+      {
+        s3: 'models',
+        key: `${modelKeys.version(EXAMPLE.modelName, EXAMPLE.version)}variables/variables.index`,
+      },
+    ],
+    why: 'reads every file of a SavedModel version to check its hash before loading it',
+  },
+];
