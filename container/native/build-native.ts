@@ -16,6 +16,7 @@ import {
   nativeStatusFile,
   readNativeStatus,
 } from './native-location';
+import { addonBuildEnv, configuredNodeDir } from './addon-headers';
 import { rebuildReason, runningNode } from './build-reuse';
 import { cudaKernels, sassFor, TARGET_GPUS } from './cuda-kernels';
 import { NativeSetupError, runTool } from './run-tool';
@@ -92,8 +93,7 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
         packageDir,
       );
     }
-    await compileAddon(packageDir, log);
-    const napiVersion = await builtNapiVersion(packageDir);
+    const napiVersion = await compileAddon(packageDir, log);
     const loaded = await verifyLoad(root, variant);
     log(
       `${NATIVE_PACKAGE[variant]} ${tfjsVersion} built on TensorFlow ${loaded.tensorflowVersion} for Node-API ${napiVersion} (Node.js ${node.version}) in ${packageDir}`,
@@ -418,7 +418,8 @@ async function installCudaLibraries(wheels: readonly string[], packageDir: strin
   await runTool('CUDA libraries', 'python3', ['-c', script, join(packageDir, 'deps'), ...wheels]);
 }
 
-async function compileAddon(packageDir: string, log: (line: string) => void): Promise<void> {
+/** Compiles the addon against the running node's headers; returns its Node-API version. */
+async function compileAddon(packageDir: string, log: (line: string) => void): Promise<number> {
   log('node-pre-gyp install --build-from-source');
   const nodePreGyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', {
     paths: [packageDir],
@@ -427,11 +428,21 @@ async function compileAddon(packageDir: string, log: (line: string) => void): Pr
     'addon build',
     process.execPath,
     [nodePreGyp, 'install', '--build-from-source', `--nodedir=${nodeDir()}`],
-    { cwd: packageDir },
+    { cwd: packageDir, env: addonBuildEnv(process.env, nodeDir()) },
   );
+  const napiVersion = await builtNapiVersion(packageDir);
+  // node-pre-gyp builds in build-tmp-napi-v<N>/; node-gyp recorded the headers it used there.
+  const buildDir = join(packageDir, `build-tmp-napi-v${napiVersion}`);
+  const configured = configuredNodeDir(await readFile(join(buildDir, 'config.gypi'), 'utf8'));
+  if (configured !== nodeDir()) {
+    throw new NativeSetupError(
+      `addon build: compiled with the Node.js headers of ${configured}, not those of the running ${process.version} (${nodeDir()})`,
+    );
+  }
   // Headers and objects only serve the compile; the addon needs deps/lib and lib/ at run time.
   await rm(join(packageDir, 'deps', 'include'), { recursive: true, force: true });
-  await rm(join(packageDir, 'build'), { recursive: true, force: true });
+  await rm(buildDir, { recursive: true, force: true });
+  return napiVersion;
 }
 
 /**
