@@ -49,3 +49,22 @@ export function parseArgs(
   }
   return { numbers, strings, flags };
 }
+
+/**
+ * A benchmark's command as the docs cite it: `npm run SCRIPT -- ARGS` with what was measured,
+ * without the options that only say where its output went (--write, --docs-dir, --json,
+ * --from-json).
+ */
+export function citedCommand(npmScript: string, argv: readonly string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name] = argv[i].split('=', 1);
+    if (name === '--write') continue;
+    if (name === '--docs-dir' || name === '--json' || name === '--from-json') {
+      if (!argv[i].includes('=')) i++;
+      continue;
+    }
+    kept.push(argv[i]);
+  }
+  return [`npm run ${npmScript}`, ...(kept.length > 0 ? ['--', ...kept] : [])].join(' ');
+}

@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNative } from '../../../container/native/ensure-native';
 import { replaceSection } from '../../report/benchmarks-doc';
-import { parseArgs } from '../../shared/cli-args';
+import { citedCommand, parseArgs } from '../../shared/cli-args';
 import { DOC_MAX_LATENCY_SECONDS } from '../../cost/cost-doc';
 import { DEFAULT_ASSUMPTIONS, DEFAULT_THRESHOLDS, DEFAULT_WORKLOAD } from '../../cost/cost-model';
 import { formatMarkdown } from '../../report/format-markdown';
@@ -85,21 +85,6 @@ function summary(report: LatencyReport): string {
   ].join('\n');
 }
 
-/** The command as the docs cite it: what was measured, without where the output went. */
-function commandLine(argv: readonly string[]): string {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [name] = argv[i].split('=', 1);
-    if (name === '--write') continue;
-    if (name === '--docs-dir' || name === '--json' || name === '--from-json') {
-      if (!argv[i].includes('=')) i++;
-      continue;
-    }
-    kept.push(argv[i]);
-  }
-  return ['npm run bench:latency', ...(kept.length > 0 ? ['--', ...kept] : [])].join(' ');
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
     numbers: ['images', 'rounds', 'seed', 'per-tar', 'server-seconds', 'prefetch'],
@@ -126,7 +111,7 @@ async function main(): Promise<void> {
     serverSeconds: args.numbers.get('server-seconds') ?? 3,
     prefetch: args.numbers.get('prefetch'),
   };
-  const command = commandLine(process.argv.slice(2));
+  const command = citedCommand('bench:latency', process.argv.slice(2));
   await ensureNative(log);
   // A region and dummy credentials for the SDK clients, which name their endpoints themselves.
   process.env.AWS_REGION ??= 'us-east-1';

@@ -16,7 +16,7 @@ import { ensureNative } from '../../../container/native/ensure-native';
 import { ensureKerasConverter } from '../../../test/helpers/keras-peer';
 import { replaceSection } from '../../report/benchmarks-doc';
 import { formatMarkdown } from '../../report/format-markdown';
-import { parseArgs } from '../../shared/cli-args';
+import { citedCommand, parseArgs } from '../../shared/cli-args';
 import { machine } from '../shared/machine';
 import { RealBenchResult, RealFormat, RealPlan, REAL_FORMATS, runRealBench } from './real-bench';
 import { realDocSections, realSummary } from './real-report';
@@ -57,21 +57,6 @@ async function writeDocs(report: RealReport, docsDir: string): Promise<void> {
   writeFileSync(file, await formatMarkdown(sections.reduce(replaceSection, before), file));
 }
 
-/** The command as the docs cite it: what was measured, without where the output went. */
-function commandLine(argv: readonly string[]): string {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [name] = argv[i].split('=', 1);
-    if (name === '--write') continue;
-    if (name === '--docs-dir' || name === '--json' || name === '--from-json') {
-      if (!argv[i].includes('=')) i++;
-      continue;
-    }
-    kept.push(argv[i]);
-  }
-  return ['npm run bench:real', ...(kept.length > 0 ? ['--', ...kept] : [])].join(' ');
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), {
     numbers: ['images', 'rounds', 'batch-size', 'compute-images', 'seed'],
@@ -110,7 +95,7 @@ async function main(): Promise<void> {
     const result = await runRealBench(plan, workdir, log);
     const report: RealReport = {
       date: new Date().toISOString().slice(0, 10),
-      command: commandLine(process.argv.slice(2)),
+      command: citedCommand('bench:real', process.argv.slice(2)),
       machine: machine(),
       result,
     };

@@ -78,6 +78,32 @@ describeOnEmulator(['s3'], 'a Keras model imported with gbi models import', () =
   let models: string;
   const importOutput: string[] = [];
 
+  /** `gbi models import DIR` into the model bucket with the Keras model's preprocessing, promoted. */
+  const importAndPromote = (dir: string, modelName: string, output: string[]) => {
+    const context: CliContext = {
+      io: { out: (line) => output.push(line), err: (line) => output.push(line) },
+      stackName: 'keras-import',
+      stack: async () => ({ modelBucket: models, modelName }) as PipelineStack,
+    };
+    return modelsCommand.run(
+      [
+        'import',
+        dir,
+        '--input=image',
+        `--shape=${PREPROCESSING.height}x${PREPROCESSING.width}x3`,
+        `--scale=${PREPROCESSING.scale}`,
+        `--mean=${PREPROCESSING.mean.join(',')}`,
+        `--std=${PREPROCESSING.std.join(',')}`,
+        `--channel-order=${PREPROCESSING.channelOrder}`,
+        `--labels=${LABELS.join(',')}`,
+        // Every label's score in each result, to compare them all.
+        `--top-k=${LABELS.length}`,
+        '--promote',
+      ],
+      context,
+    );
+  };
+
   beforeAll(async () => {
     // given a small RGB classifier built in Keras, converted by tensorflowjs, JPEG copies of the
     // PNGs written by TensorFlow (4:2:0 and 4:4:4), and Keras's own scores for all of them
@@ -97,28 +123,7 @@ describeOnEmulator(['s3'], 'a Keras model imported with gbi models import', () =
 
     // when gbi models import registers the converted directory and promotes it
     models = await createBucket(s3);
-    const context: CliContext = {
-      io: { out: (line) => importOutput.push(line), err: (line) => importOutput.push(line) },
-      stackName: 'keras-import',
-      stack: async () => ({ modelBucket: models, modelName: 'keras-rgb' }) as PipelineStack,
-    };
-    const code = await modelsCommand.run(
-      [
-        'import',
-        join(workdir, 'model'),
-        '--input=image',
-        `--shape=${PREPROCESSING.height}x${PREPROCESSING.width}x3`,
-        `--scale=${PREPROCESSING.scale}`,
-        `--mean=${PREPROCESSING.mean.join(',')}`,
-        `--std=${PREPROCESSING.std.join(',')}`,
-        `--channel-order=${PREPROCESSING.channelOrder}`,
-        `--labels=${LABELS.join(',')}`,
-        // Every label's score in each result, to compare them all.
-        `--top-k=${LABELS.length}`,
-        '--promote',
-      ],
-      context,
-    );
+    const code = await importAndPromote(join(workdir, 'model'), 'keras-rgb', importOutput);
     expect({ code, output: importOutput }).toMatchObject({ code: 0 });
   });
 
@@ -186,26 +191,10 @@ describeOnEmulator(['s3'], 'a Keras model imported with gbi models import', () =
       beforeAll(async () => {
         // given the same Keras model exported as a SavedModel (model.save, save_format="tf"),
         // imported without a converter
-        const context: CliContext = {
-          io: { out: (line) => savedOutput.push(line), err: (line) => savedOutput.push(line) },
-          stackName: 'keras-import',
-          stack: async () => ({ modelBucket: models, modelName: 'keras-saved' }) as PipelineStack,
-        };
-        const code = await modelsCommand.run(
-          [
-            'import',
-            join(workdir, 'saved_model'),
-            '--input=image',
-            `--shape=${PREPROCESSING.height}x${PREPROCESSING.width}x3`,
-            `--scale=${PREPROCESSING.scale}`,
-            `--mean=${PREPROCESSING.mean.join(',')}`,
-            `--std=${PREPROCESSING.std.join(',')}`,
-            `--channel-order=${PREPROCESSING.channelOrder}`,
-            `--labels=${LABELS.join(',')}`,
-            `--top-k=${LABELS.length}`,
-            '--promote',
-          ],
-          context,
+        const code = await importAndPromote(
+          join(workdir, 'saved_model'),
+          'keras-saved',
+          savedOutput,
         );
         expect({ code, output: savedOutput }).toMatchObject({ code: 0 });
       });

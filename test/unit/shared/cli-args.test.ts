@@ -1,4 +1,4 @@
-import { CliArgumentError, parseArgs } from '../../../scripts/shared/cli-args';
+import { citedCommand, CliArgumentError, parseArgs } from '../../../scripts/shared/cli-args';
 
 describe('parseArgs', () => {
   it('reads numbers, strings and flags in both --name value and --name=value forms', () => {
@@ -30,5 +30,24 @@ describe('parseArgs', () => {
     // then the error names the option and the value
     expect(() => parseArgs(['--rate', 'fast'], { numbers: ['rate'] })).toThrow(CliArgumentError);
     expect(() => parseArgs(['--rate', 'fast'], { numbers: ['rate'] })).toThrow(/--rate.*'fast'/);
+  });
+});
+
+describe('citedCommand', () => {
+  it('keeps what was measured and drops where the output went', () => {
+    // given a benchmark's arguments with output options in both spellings
+    const argv = [
+      '--rounds',
+      '3',
+      '--write',
+      '--docs-dir',
+      '/tmp/d',
+      '--json=/tmp/j',
+      '--images=8',
+    ];
+
+    // when cited, then only the measured options remain, after npm's separator
+    expect(citedCommand('bench:real', argv)).toBe('npm run bench:real -- --rounds 3 --images=8');
+    expect(citedCommand('bench:latency', ['--write'])).toBe('npm run bench:latency');
   });
 });
