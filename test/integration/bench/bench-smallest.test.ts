@@ -132,11 +132,16 @@ describeOnEmulator(STACK_SERVICES, 'npm run bench at the smallest size', () => {
     const latency = report.latency!;
     // when the report, the sections and the scratch rates file are read
     const rates = readMeasuredRates(join(docsDir, 'measured-rates.json')).rows;
-    // then every row and layout has a rate, both sections are there, and the rates file that
-    // cost.md was written from holds this run's two rows
+    // then every row and layout (lean GET and SDK) has a rate, both sections are there, and the
+    // rates file that cost.md was written from holds this run's two rows
     expect(latency.rows.map((row) => row.inFlight)).toEqual([16, 64]);
     expect(latency.rows.every((row) => row.rates[0] > 0)).toBe(true);
-    expect(latency.layouts.map((layout) => layout.objects)).toEqual([100, 2]);
+    expect(latency.layouts.map((layout) => [layout.path, layout.objects])).toEqual([
+      ['lean', 100],
+      ['lean', 2],
+      ['sdk', 100],
+      ['sdk', 2],
+    ]);
     for (const id of ['latency', 'latency-tar']) {
       expect(benchmarks).toContain(`<!-- bench:${id}:start -->`);
     }

@@ -10,6 +10,7 @@ import { drawDelays, RunningS3Server, startS3Server } from '../../../scripts/ben
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs } from '../../helpers/worker-batch-fixture';
 import type { ManifestItem } from '../../../lib/contracts/manifest';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(90_000);
 
@@ -52,7 +53,7 @@ const bodyOf = async (opened: Awaited<ReturnType<typeof openObject>>) => {
   return chunks.join('');
 };
 
-describe("the S3 server's latency port", () => {
+describeOnEmulator([], "the S3 server's latency port", () => {
   beforeAll(() => {
     process.env.AWS_REGION ??= 'us-east-1';
     process.env.AWS_ACCESS_KEY_ID ??= 'testing';
@@ -134,7 +135,7 @@ function draws(profile: typeof S3_SMALL_GET_PROFILE, seed: number, count = DRAWS
   return drawDelays(profile, seed, count);
 }
 
-describe("the S3 server's latency draws", () => {
+describeOnEmulator([], "the S3 server's latency draws", () => {
   it('draws a lognormal body whose median and p99 are the profile’s, within 3%', () => {
     // given the default profile without its stalls
     const profile = { ...S3_SMALL_GET_PROFILE, stallFraction: 0 };

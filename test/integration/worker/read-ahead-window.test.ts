@@ -1,6 +1,7 @@
 import { s3Client } from '../../../lib/contracts/aws-clients';
 import { selectBackend } from '../../../container/src/backend/select-backend';
 import { INFER_DEFAULTS } from '../../../container/src/infer/infer-options';
+import { getObjectsWithSdk } from '../../../container/src/infer/input/download-object';
 import { windowBytes } from '../../../container/src/infer/pipeline/window-bytes';
 import { runShard } from '../../../container/src/infer/run-shard';
 import { loadScorer, Scorer } from '../../../container/src/model/load-scorer';
@@ -40,8 +41,9 @@ describeOnEmulator(['s3'], 'the read-ahead window', () => {
     const shape = inputShape(model.metadata);
     const largest = Math.max(...items.map((item) => windowBytes(item, shape)));
     const loaded = await loadScorer(model, s3);
-    // The worker's client, counting its GETs.
-    const worker = s3Client();
+    // The worker's client, counting its GETs: on the SDK's GetObject, whose middleware sees each
+    // (the window is the same whichever path reads).
+    const worker = getObjectsWithSdk(s3Client());
     let gets = 0;
     worker.middlewareStack.add(
       (next, context) => async (args) => {

@@ -12,6 +12,7 @@ import { leanS3 } from '../../../container/src/infer/input/lean-s3';
 import { RunningS3Server, startS3Server } from '../../../scripts/bench/io/s3-server';
 import { createBucket } from '../../helpers/emulator-resources';
 import { uploadInputs } from '../../helpers/worker-batch-fixture';
+import { describeOnEmulator } from '../../helpers/describe-on-emulator';
 
 jest.setTimeout(120_000);
 
@@ -74,7 +75,7 @@ async function readThrough(script: readonly Step[], timeouts: readonly number[] 
   }
 }
 
-describe('the lean signed GET', () => {
+describeOnEmulator([], 'the lean signed GET', () => {
   const saved = { ...process.env };
   beforeAll(() => {
     process.env.AWS_REGION = 'eu-west-1';
@@ -257,7 +258,7 @@ describe('the lean signed GET', () => {
   });
 });
 
-describe('the lean signed GET on the Go S3 server', () => {
+describeOnEmulator([], 'the lean signed GET on the Go S3 server', () => {
   let server: RunningS3Server;
   let s3: S3Client;
   beforeAll(async () => {
