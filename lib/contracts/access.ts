@@ -4,7 +4,7 @@
  * stack's behalf (lib/constructs/) exports `ACCESS`, a list of these. No emulator here enforces
  * IAM, so test/infra/access-paths.test.ts evaluates every declaration against the synthesized
  * template's policies (identity, bucket, queue, key and S3 endpoint policies), and
- * scripts/docs/write-role-permissions.ts writes docs/operations.md's permission table from them.
+ * scripts/access/write-role-permissions.ts writes docs/operations.md's permission table from them.
  */
 
 /** Who makes a call: a role of the stack, or an AWS service acting for the stack. */

@@ -5,9 +5,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { declaredAccess } from '../access/declared-access';
-import { formatMarkdown, OPERATIONS_DOC } from '../access/operations-doc';
-import { renderRolePermissions, withSection } from '../access/render-role-permissions';
+import { declaredAccess } from './declared-access';
+import { formatMarkdown, OPERATIONS_DOC } from './operations-doc';
+import { renderRolePermissions, withSection } from './render-role-permissions';
 
 function main(): void {
   const path = join(__dirname, '..', '..', OPERATIONS_DOC);
